@@ -1,0 +1,55 @@
+"""Demo public site: home page, guides and the filing page (idempotent)."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from cms.models import FilingCategory, FilingPage, GuidePage, HomePage
+from portal.demo.content import FILING, GUIDES, HOME
+
+
+def _stream(items):
+    blocks = []
+    for kind, value in items:
+        if kind == "notice":
+            blocks.append(("notice", {"text": value}))
+        else:
+            blocks.append((kind, value))
+    return blocks
+
+
+@transaction.atomic
+def seed_pages(users=None) -> dict:
+    created = 0
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's placeholder "Welcome" page (a plain Page) is replaced by ours.
+        for placeholder in root.get_children().filter(content_type__model="page", content_type__app_label="wagtailcore"):
+            Site.objects.filter(root_page=placeholder).delete()
+            placeholder.delete()
+        root.refresh_from_db()
+        home = HomePage(
+            title=HOME["title"], slug="home", intro=HOME["intro"], lead=HOME["lead"],
+            body=[("steps", {"heading": "办理流程", "steps": [{"title": t, "text": x} for t, x in HOME["steps"]]})],
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        created += 1
+        Site.objects.update_or_create(is_default_site=True, defaults={
+            "hostname": "localhost", "port": 80, "root_page": home, "site_name": "知识产权纠纷调解仲裁中心"})
+    for guide in GUIDES:
+        if GuidePage.objects.filter(slug=guide["slug"]).exists():
+            continue
+        page = GuidePage(title=guide["title"], slug=guide["slug"], summary=guide["summary"],
+                         body=_stream(guide["body"]), show_in_menus=True)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created += 1
+    if not FilingPage.objects.exists():
+        page = FilingPage(title=FILING["title"], slug="file", intro=FILING["intro"],
+                          before_you_start=FILING["before_you_start"], show_in_menus=True)
+        page.categories = [FilingCategory(ip_type=t, guidance=g) for t, g in FILING["categories"]]
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created += 1
+    return {"pages_created": created}

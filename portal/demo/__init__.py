@@ -1,0 +1,1 @@
+"""Demo data for `manage.py seed_demo` (development and browser tests only)."""

@@ -1,0 +1,9 @@
+"""WebSocket routes of the whole portal. Apps add theirs here as they grow."""
+
+from django.urls import path
+
+from portal.consumers import PingConsumer
+
+websocket_urlpatterns = [
+    path("ws/ping/", PingConsumer.as_asgi()),
+]
