@@ -8,9 +8,10 @@ django-fsm, and notifies people only after the commit.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from portal import notifications
+from portal.fsm import is_permitted
 from portal.models import Agent, Case, CaseState, Channel, Court, Party, Track, User
 from portal.services.numbering import next_case_number
 from portal.signals import case_docketed
@@ -47,7 +48,7 @@ def start_filing(*, by: User, channel: str = Channel.ONLINE, track: str = Track.
         raise PermissionDenied(MSG_NOT_ALLOWED)
     case = Case(created_by=by, channel=channel, track=track, referring_court=referring_court,
                 intake_note=intake_note, court_reference=court_reference)
-    case.full_clean()
+    case.full_clean(exclude=["state"])  # clean_fields would re-assign the protected FSM field
     case.save()
     return case
 
@@ -59,10 +60,13 @@ def _transition(*, case: Case, name: str, by: User, note: str = "", **extra) -> 
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         method = getattr(locked, name)
-        if not has_transition_perm(method, by):
-            raise PermissionDenied(MSG_NOT_ALLOWED)
         if not can_proceed(method, check_conditions=False):
+            # Wrong state: tell those who may act on the case why; others learn nothing.
+            if not _may_ever(locked, name, by):
+                raise PermissionDenied(MSG_NOT_ALLOWED)
             raise CaseActionError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="wrong_state")
+        if not is_permitted(method, by):
+            raise PermissionDenied(MSG_NOT_ALLOWED)
         if not can_proceed(method):
             raise CaseActionError(MSG_INCOMPLETE % {"missing": "、".join(locked.missing_items())},
                                   code="incomplete")
@@ -74,6 +78,17 @@ def _transition(*, case: Case, name: str, by: User, note: str = "", **extra) -> 
             case_docketed.send(sender=Case, case=locked, by=by)
         transaction.on_commit(lambda: notifications.case_transitioned(case=locked, name=name, by=by, note=note))
     return locked
+
+
+def _may_ever(case: Case, name: str, user: User) -> bool:
+    """Whether this user holds the role for this action at all (state aside)."""
+    from portal import rules as case_rules
+
+    if name in ("docket", "return_for_correction", "reject"):
+        return case_rules.can_screen(case, user)
+    if name == "withdraw":
+        return bool(case_rules.is_filer(user, case) or case_rules.is_claimant_side(user, case))
+    return case_rules.can_file(case, user)
 
 
 def submit_case(*, case: Case, by: User) -> Case:

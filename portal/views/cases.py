@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
+from portal.fsm import is_permitted
 from portal.forms import IntakeQueueFilterForm, ScreeningForm
 from portal.models import CaseState
 from portal.selectors import (
@@ -36,7 +37,7 @@ def available_actions(case, user) -> list[dict]:
     actions = []
     for name in ("docket", "return_for_correction", "reject", "withdraw"):
         method = getattr(case, name)
-        if can_proceed(method, check_conditions=False) and has_transition_perm(method, user):
+        if can_proceed(method, check_conditions=False) and is_permitted(method, user):
             actions.append({"name": name, "label": ACTION_LABELS[name],
                             "needs_reason": name in intake.REASON_REQUIRED})
     return actions
