@@ -129,9 +129,7 @@ def subtree_ranges_for_inclusion(index: int, tree_size: int) -> list[tuple[int, 
     return ranges
 
 
-def subtree_ranges_for_consistency(
-    old_size: int, new_size: int
-) -> list[tuple[int, int]]:
+def subtree_ranges_for_consistency(old_size: int, new_size: int) -> list[tuple[int, int]]:
     """Return the leaf ranges of the consistency proof from ``old_size`` to ``new_size``.
 
     The result lists, in RFC 9162 section 2.1.4.1 ``PROOF`` order, the
@@ -142,8 +140,7 @@ def subtree_ranges_for_consistency(
         raise TypeError("old_size and new_size must be integers")
     if not 1 <= old_size <= new_size:
         raise ValueError(
-            f"no consistency proof from size {old_size} to size {new_size} "
-            "(need 1 <= old_size <= new_size)"
+            f"no consistency proof from size {old_size} to size {new_size} (need 1 <= old_size <= new_size)"
         )
     ranges: list[tuple[int, int]] = []  # collected from the root down
     start, end = 0, new_size
@@ -217,9 +214,7 @@ def _mth(leaf_hashes: Sequence[bytes], leaf_range: tuple[int, int]) -> bytes:
     database-backed log uses.
     """
     start, end = leaf_range
-    return combine_right_edge(
-        [root_hash(leaf_hashes[a:b]) for a, b in perfect_subtrees(start, end)]
-    )
+    return combine_right_edge([root_hash(leaf_hashes[a:b]) for a, b in perfect_subtrees(start, end)])
 
 
 # --------------------------------------------------------------------------
@@ -257,11 +252,7 @@ def _is_hash(value: object) -> bool:
 
 
 def _is_tree_size(value: object) -> bool:
-    return (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and 0 <= value <= _MAX_TREE_SIZE
-    )
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_TREE_SIZE
 
 
 def _as_hash_list(proof: object) -> list[bytes] | None:

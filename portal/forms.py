@@ -91,6 +91,8 @@ class StartFilingForm(forms.Form):
 # --- wizard: parties ---------------------------------------------------------------------
 
 class PartyForm(forms.ModelForm):
+    shop_url = forms.URLField(label=_("e-commerce shop URL"), max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = Party
         fields = ["kind", "name", "credit_code", "id_number", "address", "phone", "email", "shop_url"]

@@ -14,6 +14,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 _TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))
 MEDIA_ROOT = _TMP / "media"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 PRIVATE_MEDIA_ROOT = _TMP / "private"
 STORAGES = {
     **STORAGES,

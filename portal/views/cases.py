@@ -105,7 +105,9 @@ def document_download(request: HttpRequest, key: str, uid: str) -> FileResponse:
     doc = case.documents.filter(uid=uid).first()
     if doc is None:
         raise Http404("No such document")
-    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
+    # Quotes and backslashes are replaced so the header holds one plain filename parameter.
+    filename = doc.original_name.replace('"', "_").replace("\\", "_")
+    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=filename,
                             content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -73,7 +73,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not mode:
         raise PermissionDenied(_("Your account cannot file disputes."))
     guidance = filing.get_guidance()
-    form = StartFilingForm(request.POST or None, mode=mode)
+    form = StartFilingForm(request.POST if request.method == "POST" else None, mode=mode)
     if request.method == "POST" and form.is_valid():
         if mode == "staff":
             case = intake.start_filing(by=request.user, channel=form.cleaned_data["channel"],
