@@ -1,7 +1,8 @@
 """Demo public site: home page, guides and the filing page (idempotent)."""
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 from cms.models import FilingCategory, FilingPage, GuidePage, HomePage
 from portal.demo.content import FILING, GUIDES, HOME
@@ -17,10 +18,22 @@ def _stream(items):
     return blocks
 
 
+def _ensure_tree_root() -> Page:
+    """Wagtail's migrations create the default locale and a root page; a database
+    flushed since (transactional tests) lacks them, so recreate them here."""
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
+    return root
+
+
 @transaction.atomic
 def seed_pages(users=None) -> dict:
     created = 0
-    root = Page.get_first_root_node()
+    root = _ensure_tree_root()
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's placeholder "Welcome" page (a plain Page) is replaced by ours.
@@ -52,4 +65,16 @@ def seed_pages(users=None) -> dict:
         home.add_child(instance=page)
         page.save_revision().publish()
         created += 1
+    _grant_page_permissions(root)
     return {"pages_created": created}
+
+
+def _grant_page_permissions(root: Page) -> None:
+    """Case managers edit and publish the public pages."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name="Case managers")
+    for codename in ("add_page", "change_page", "publish_page"):
+        perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)

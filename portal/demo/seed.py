@@ -131,15 +131,9 @@ def seed_users() -> dict[str, User]:
 
 
 def _grant_back_office(manager: User) -> None:
-    """Case managers use the Wagtail back office and may edit the public pages."""
-    from wagtail.models import GroupPagePermission, Page
-
+    """Case managers use the Wagtail back office (cms grants them the page permissions)."""
     group, _ = Group.objects.get_or_create(name="Case managers")
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    root = Page.get_first_root_node()
-    for codename in ("add_page", "change_page", "publish_page"):
-        perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
     manager.groups.add(group)
 
 
