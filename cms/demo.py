@@ -1,7 +1,7 @@
 """Demo public site: home page, guides and the filing page (idempotent)."""
 
-from django.db import transaction
 from django.conf import settings
+from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from cms.models import FilingCategory, FilingPage, GuidePage, HomePage

@@ -342,7 +342,7 @@ class CaseAssignment(models.Model):
         return f"{self.case} · {self.get_role_display()} · {self.user}"
 
 
-class CaseNumberSequence(models.Model):
+class CaseNumberSequence(models.Model):  # noqa: DJ008 - internal counter, never displayed
     """The last serial used per track and year: docketing locks the row, so
     numbers are unique and gap-free even when managers docket at once."""
 

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # Human labels for transition and state names, registered by each process
 # (intake below; mediation and arbitration register theirs in their apps).
 _LABELS: dict[str, object] = {}

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
-from portal.fsm import is_permitted
 from portal.forms import IntakeQueueFilterForm, ScreeningForm
+from portal.fsm import is_permitted
 from portal.models import CaseState
 from portal.selectors import (
     cases_visible_to,

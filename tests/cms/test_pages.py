@@ -6,9 +6,9 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from cms.models import FilingCategory, FilingPage, GuidePage, HomePage
+from cms.models import FilingPage, GuidePage, HomePage
 from portal import filing
-from portal.models import Case, CaseState, User
+from portal.models import Case, CaseState, IPType, User
 from tests.conftest import verified_client
 
 
@@ -77,8 +77,7 @@ def test_editors_choice_of_categories_limits_the_wizard(client, demo):
 
 def test_filing_guidance_falls_back_when_no_page_is_published(db):
     Page.objects.type(FilingPage).delete()
-    assert filing.get_guidance().offered_ip_types == tuple(FilingCategory._meta.get_field("ip_type").choices and
-                                                           [c[0] for c in FilingCategory._meta.get_field("ip_type").choices])
+    assert filing.get_guidance().offered_ip_types == tuple(IPType.values)
 
 
 def test_case_manager_reaches_the_wagtail_back_office(client, demo):

@@ -17,10 +17,13 @@ def seed():
 
 def test_seed_is_idempotent():
     seed()
-    counts = (User.objects.count(), Case.objects.count(), sorted(Case.objects.values_list("number", flat=True).exclude(number=None)))
+    def snapshot():
+        numbers = sorted(Case.objects.exclude(number=None).values_list("number", flat=True))
+        return User.objects.count(), Case.objects.count(), numbers
+
+    before = snapshot()
     seed()
-    assert counts == (User.objects.count(), Case.objects.count(),
-                      sorted(Case.objects.values_list("number", flat=True).exclude(number=None)))
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("name", LOGINS)

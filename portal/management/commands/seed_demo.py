@@ -13,7 +13,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             report = seed_all()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {report}"))
-        self.stdout.write("Demo logins (password %s):" % PASSWORD)
+        self.stdout.write(f"Demo logins (password {PASSWORD}):")
         for email, name, role, _extra in USERS:
             self.stdout.write(f"  {email:<24} {role:<14} {name}")
         if not settings.PORTAL_REQUIRE_STAFF_2FA:
