@@ -134,6 +134,9 @@ def _grant_back_office(manager: User) -> None:
     """Case managers use the Wagtail back office (cms grants them the page permissions)."""
     group, _ = Group.objects.get_or_create(name="Case managers")
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    group.permissions.add(*Permission.objects.filter(
+        content_type__app_label="portal", content_type__model__in=["court", "organisation"],
+        codename__regex=r"^(add|change|view)_"))
     manager.groups.add(group)
 
 

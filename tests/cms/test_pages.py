@@ -90,3 +90,15 @@ def test_parties_do_not_reach_the_back_office(client, demo):
     user = User.objects.get(email="claimant@demo.test")
     response = verified_client(client, user).get("/admin/")
     assert response.status_code == 302
+
+
+def test_case_manager_manages_courts_in_the_back_office(client, demo):
+    manager = User.objects.get(email="manager@demo.test")
+    client = verified_client(client, manager)
+    assert client.get("/admin/courts/").status_code == 200
+    response = client.post("/admin/courts/new/", {"name": "杭州互联网法院", "name_en": "", "level": "basic",
+                                                  "region_code": "330100", "address": "", "accepts_referrals": "on"})
+    assert response.status_code == 302
+    from portal.models import Court
+
+    assert Court.objects.filter(name="杭州互联网法院").exists()
