@@ -195,6 +195,22 @@ PORTAL_CASE_NUMBER_PREFIX = env.str("PORTAL_CASE_NUMBER_PREFIX", default="ZJIP")
 PORTAL_CORRECTION_DAYS = env.int("PORTAL_CORRECTION_DAYS", default=15)
 PORTAL_CENTRE_NAME = env.str("PORTAL_CENTRE_NAME", default="知识产权纠纷调解仲裁中心")
 
+# --- Notary ---------------------------------------------------------------------
+# Keys and certificates are generated here at first run (self-hosted); production
+# may point these at keys it manages. See notary/keys.py and docs/notary.md.
+NOTARY_DIR = Path(env.str("NOTARY_DIR", default=str(VAR_DIR / "notary")))
+NOTARY_LOG_KEY_FILE = env.str("NOTARY_LOG_KEY_FILE", default="")
+# The log's origin line and key name (schema-less URLs, per C2SP).
+NOTARY_LOG_ORIGIN = env.str("NOTARY_LOG_ORIGIN", default="ipdr.example.cn/notary/log")
+NOTARY_LOG_KEY_NAME = env.str("NOTARY_LOG_KEY_NAME", default="ipdr.example.cn/notary/log")
+NOTARY_ORGANISATION = env.str("NOTARY_ORGANISATION", default="IPDR Centre")
+# An external RFC 3161 TSA (e.g. a national time service); empty = built-in local TSA.
+NOTARY_TSA_URL = env.str("NOTARY_TSA_URL", default="")
+# Largest evidence file accepted through the notary upload path.
+NOTARY_MAX_UPLOAD_BYTES = env.int("NOTARY_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024 * 1024)
+# Public base URL printed on certificates (QR code to the verification page).
+PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="http://127.0.0.1:8000")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -15,6 +15,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 _TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))
 MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
+NOTARY_DIR = _TMP / "notary"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 PRIVATE_MEDIA_ROOT = _TMP / "private"
 STORAGES = {
