@@ -56,7 +56,7 @@ def verifier_key(name: str, public_key: Ed25519PublicKey) -> str:
 def parse_verifier_key(vkey: str) -> tuple[str, bytes, Ed25519PublicKey]:
     """Return (name, key ID, public key) of a ``name+hexid+base64`` verifier key."""
     try:
-        name, hex_id, b64 = vkey.strip().split("+")
+        name, hex_id, b64 = vkey.strip().split("+", 2)  # base64 may itself contain "+"
         kid = bytes.fromhex(hex_id)
         blob = base64.b64decode(b64, validate=True)
     except (ValueError, binascii.Error) as exc:
