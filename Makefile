@@ -10,8 +10,8 @@ PORT   ?= 8000
 # Debian packages: CJK font + HarfBuzz subsetting (PDFs), libmagic (upload
 # type checks), gettext (compiling translations), chromium and poppler (browser
 # tests, PDF checks).
-RUN_PACKAGES  := fonts-wqy-microhei libharfbuzz-subset0 libmagic1 gettext libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+RUN_PACKAGES  := fonts-wqy-microhei libharfbuzz-subset0 libmagic1 gettext libpango-1.0-0 libpangoft2-1.0-0 chromium
+TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils openssl
 
 .PHONY: run test system-deps system-deps-test venv venv-dev migrate messages seed serve worker check lint clean
 

@@ -7,3 +7,6 @@ class NotaryConfig(AppConfig):
 
     name = "notary"
     verbose_name = _("Notary")
+
+    def ready(self) -> None:
+        from notary import rules, signals  # noqa: F401  (registers permissions and receivers)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("cases/", include(case_patterns)),
+    path("notary/", include("notary.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

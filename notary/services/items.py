@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -11,7 +12,6 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from notary import entry as entries
 from notary.keys import log_verifier_key
@@ -21,7 +21,7 @@ from portal.models import Case, CaseDocument, User
 
 
 def _utc(ts) -> str:
-    return ts.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _timestamp(sha256_hex: str):

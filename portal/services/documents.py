@@ -58,6 +58,27 @@ def clean_display_name(name: str) -> str:
     return name or "file"
 
 
+def sniff_type(head: bytes, name: str) -> str:
+    """The MIME type of a file from its first bytes (libmagic); refuses types we
+    do not accept and names whose extension disagrees with the content."""
+    sniffed = magic.from_buffer(head, mime=True)
+    if sniffed not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted file type. Accepted: PDF, images (PNG, JPEG, WebP), "
+              "text, Word, Excel, MP4 video and MP3 audio.") % {"name": clean_display_name(name)},
+            code="bad_type",
+        )
+    ext = os.path.splitext(clean_display_name(name))[1].lower()
+    if ext not in ALLOWED_TYPES[sniffed]:
+        raise ValidationError(
+            _("The name of “%(name)s” does not match its content (%(type)s). Rename it with the "
+              "extension %(ext)s.") % {"name": clean_display_name(name), "type": sniffed,
+                                       "ext": ALLOWED_TYPES[sniffed][0]},
+            code="type_mismatch",
+        )
+    return sniffed
+
+
 def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> SniffResult:
     """Validate an upload by size and content; raise ValidationError with a user message."""
     max_bytes = max_bytes or settings.PORTAL_UPLOAD_MAX_BYTES
@@ -73,21 +94,7 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Sniff
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
-    sniffed = magic.from_buffer(head, mime=True)
-    if sniffed not in ALLOWED_TYPES:
-        raise ValidationError(
-            _("“%(name)s” is not an accepted file type. Accepted: PDF, images (PNG, JPEG, WebP), "
-              "text, Word, Excel, MP4 video and MP3 audio.") % {"name": clean_display_name(upload.name)},
-            code="bad_type",
-        )
-    ext = os.path.splitext(clean_display_name(upload.name))[1].lower()
-    if ext not in ALLOWED_TYPES[sniffed]:
-        raise ValidationError(
-            _("The name of “%(name)s” does not match its content (%(type)s). Rename it with the "
-              "extension %(ext)s.") % {"name": clean_display_name(upload.name), "type": sniffed,
-                                       "ext": ALLOWED_TYPES[sniffed][0]},
-            code="type_mismatch",
-        )
+    sniffed = sniff_type(head, upload.name)
     digest = hashlib.sha256()
     size = 0
     for chunk in upload.chunks():

@@ -172,7 +172,9 @@ STORAGES = {
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temp file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = None
+# Temporary upload files live next to the storage so moving them in is a rename.
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)  # Django checks that it exists
 
 # --- Channels, tasks, cache, email ----------------------------------------------
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -208,6 +210,9 @@ NOTARY_ORGANISATION = env.str("NOTARY_ORGANISATION", default="IPDR Centre")
 NOTARY_TSA_URL = env.str("NOTARY_TSA_URL", default="")
 # Largest evidence file accepted through the notary upload path.
 NOTARY_MAX_UPLOAD_BYTES = env.int("NOTARY_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024 * 1024)
+# Web-page capture: Debian's chromium; private addresses only where explicitly allowed.
+NOTARY_CHROMIUM_PATH = env.str("NOTARY_CHROMIUM_PATH", default="")
+NOTARY_CAPTURE_ALLOW_PRIVATE = env.bool("NOTARY_CAPTURE_ALLOW_PRIVATE", default=False)
 # Public base URL printed on certificates (QR code to the verification page).
 PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="http://127.0.0.1:8000")
 
@@ -222,5 +227,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }

@@ -23,3 +23,6 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _dev_secret_key()
 
 # Demo logins work without TOTP in development only.
 PORTAL_REQUIRE_STAFF_2FA = env.bool("PORTAL_REQUIRE_STAFF_2FA", default=False)
+
+# Developers capture pages served on their own machine.
+NOTARY_CAPTURE_ALLOW_PRIVATE = env.bool("NOTARY_CAPTURE_ALLOW_PRIVATE", default=True)

@@ -16,6 +16,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))
 MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
 NOTARY_DIR = _TMP / "notary"
+FILE_UPLOAD_TEMP_DIR = str(_TMP / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 PRIVATE_MEDIA_ROOT = _TMP / "private"
 STORAGES = {
@@ -31,3 +33,4 @@ DATABASES = {
 }
 PORTAL_REQUIRE_STAFF_2FA = True
 AXES_FAILURE_LIMIT = 3
+NOTARY_CAPTURE_ALLOW_PRIVATE = True  # tests capture pages served on localhost
