@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import secrets
 import time
 import urllib.error
@@ -60,12 +59,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from notary import cms as notary_cms
 from notary.keys import local_pki
 
-__all__ = ["LOCAL_POLICY_OID", "TSAError", "build_local_token", "tsa_certificate_pem", "timestamp"]
+__all__ = ["LOCAL_POLICY_OID", "TSAError", "build_local_token", "pyhanko_timestamper", "timestamp",
+           "tsa_certificate_pem"]
 
 LOCAL_POLICY_OID = "2.25.166131248934807142173050713950374914816.1"
 
@@ -76,6 +77,11 @@ _MAX_REPLY_BYTES = 1024 * 1024
 
 class TSAError(RuntimeError):
     """No valid timestamp could be obtained."""
+
+
+# Digest algorithms the local TSA signs with (pyHanko asks for the one of the request's imprint).
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {"sha256": hashes.SHA256, "sha384": hashes.SHA384,
+                                                  "sha512": hashes.SHA512}
 
 
 def _policy_oid() -> str:
@@ -105,15 +111,18 @@ class _LocalTimeStamper(DummyTimeStamper):
 
     def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str,
                        dt_value: dt.datetime) -> tuple[bytes, cms.CMSAttributes]:
-        if md_algorithm != "sha256":
-            raise TSAError("the local TSA signs SHA-256 requests only")
+        algorithm = _HASHES.get(md_algorithm)
+        if algorithm is None:
+            raise TSAError(f"the local TSA does not sign {md_algorithm} requests")
+        digest = hashes.Hash(algorithm())
+        digest.update(tst_info_data)
         signed_attrs = cms.CMSAttributes([
             simple_cms_attribute("content_type", "tst_info"),
             simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt_value.astimezone(dt.UTC))})),
             simple_cms_attribute("signing_certificate_v2", as_signing_certificate_v2(self.tsa_cert, "sha256")),
-            simple_cms_attribute("message_digest", hashlib.sha256(tst_info_data).digest()),
+            simple_cms_attribute("message_digest", digest.finalize()),
         ])
-        signature = self.private_key.sign(signed_attrs.dump(), padding.PKCS1v15(), hashes.SHA256())
+        signature = self.private_key.sign(signed_attrs.dump(), padding.PKCS1v15(), algorithm())
         return signature, signed_attrs
 
 
@@ -172,6 +181,33 @@ def _token_from_response(response_der: bytes, nonce: int, digest: bytes) -> byte
     return der
 
 
+def _local_stamper(*, key: rsa.RSAPrivateKey, cert: x509.Certificate, chain: Sequence[x509.Certificate] = (),
+                   now: dt.datetime | None = None, policy: str | None = None) -> _LocalTimeStamper:
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("the local TSA key must be RSA")
+    return _LocalTimeStamper(
+        policy=policy or _policy_oid(),
+        private_key=key,
+        tsa_cert=_asn1_cert(cert),
+        tsa_key=None,  # unused: _sign_tst_info signs with private_key
+        certs_to_embed=[_asn1_cert(c) for c in chain],
+        fixed_dt=now,
+    )
+
+
+def pyhanko_timestamper() -> TimeStamper:
+    """A pyHanko TimeStamper for the TSA in use, e.g. for PAdES-B-T signatures (``sign_pdf(timestamper=...)``).
+
+    The built-in TSA (the same key, certificate, policy and serials as
+    :func:`timestamp`), or pyHanko's HTTP client for ``settings.NOTARY_TSA_URL``.
+    """
+    url = settings.NOTARY_TSA_URL
+    if url:
+        return HTTPTimeStamper(url, timeout=getattr(settings, "NOTARY_TSA_TIMEOUT", 10))
+    pki = local_pki()
+    return _local_stamper(key=pki.tsa_key, cert=pki.tsa_cert, chain=[pki.root_cert])
+
+
 def build_local_token(digest: bytes, *, key: rsa.RSAPrivateKey, cert: x509.Certificate, chain: Sequence[x509.Certificate] = (),
                       now: dt.datetime | None = None, policy: str | None = None) -> bytes:
     """A token over ``digest`` signed with ``key``/``cert`` (RSA), embedding ``cert`` and ``chain``.
@@ -179,16 +215,7 @@ def build_local_token(digest: bytes, *, key: rsa.RSAPrivateKey, cert: x509.Certi
     :func:`timestamp` uses it with the local PKI; tests use it to make tokens
     with other certificates. It does not check the result.
     """
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError("the local TSA key must be RSA")
-    stamper = _LocalTimeStamper(
-        policy=policy or _policy_oid(),
-        private_key=key,
-        tsa_cert=_asn1_cert(cert),
-        tsa_key=None,  # unused: _sign_tst_info signs with private_key
-        certs_to_embed=[_asn1_cert(c) for c in chain],
-        fixed_dt=now or dt.datetime.now(dt.UTC),
-    )
+    stamper = _local_stamper(key=key, cert=cert, chain=chain, now=now or dt.datetime.now(dt.UTC), policy=policy)
     nonce, request = _request(digest)
     return _token_from_response(stamper.request_tsa_response(request).dump(), nonce, digest)
 

@@ -168,17 +168,17 @@ def _build_case(*, key: str, filer: User, claimant: tuple, claimant_user: User |
     IPRight.objects.create(case=case, ip_type=ip[0], title=ip[1], registration_number=ip[2], holder=claimant[0],
                            valid_from="2019-03-01", valid_until="2029-02-28")
     uploads = [
-        ("权利证书.pdf", _pdf_bytes("Registration certificate"), CaseDocument.Kind.EVIDENCE, "权利证明"),
-        ("侵权商品页面截图.png", _png_bytes("Listing screenshot"), CaseDocument.Kind.EVIDENCE, "被控侵权商品页面"),
+        ("权利证书.pdf", _pdf_bytes(f"Registration certificate {key}"), CaseDocument.Kind.EVIDENCE, "权利证明"),
+        ("侵权商品页面截图.png", _png_bytes(f"Listing screenshot {key}"), CaseDocument.Kind.EVIDENCE, "被控侵权商品页面"),
     ]
     if track == Track.ARBITRATION:
-        uploads.append(("仲裁协议.pdf", _pdf_bytes("Arbitration agreement"),
+        uploads.append(("仲裁协议.pdf", _pdf_bytes(f"Arbitration agreement {key}"),
                         CaseDocument.Kind.ARBITRATION_AGREEMENT, "仲裁条款"))
     for name, data, kind, desc in uploads:
         store_case_document(case=case, upload=SimpleUploadedFile(name, data), kind=kind, by=filer,
                             description=desc)
     if agent_user is not None:
-        poa = store_case_document(case=case, upload=SimpleUploadedFile("授权委托书.pdf", _pdf_bytes("Power of attorney")),
+        poa = store_case_document(case=case, upload=SimpleUploadedFile("授权委托书.pdf", _pdf_bytes(f"Power of attorney {key}")),
                                   kind=CaseDocument.Kind.POWER_OF_ATTORNEY, by=filer, description="授权委托书")
         Agent.objects.create(case=case, party=claimant_party, name=agent_user.full_name, law_firm="浙江正和律师事务所",
                              licence_number="13301201910123456", phone=agent_user.phone, email=agent_user.email,

@@ -460,16 +460,9 @@ def test_pdf_truncations_and_flips_are_pdf_signature_errors(signed_pdf):
             cms.verify_pdf_signature(signed_pdf[:length])
 
 
-def _local_timestamper() -> tsa._LocalTimeStamper:
-    pki = local_pki()
-    return tsa._LocalTimeStamper(policy=tsa.LOCAL_POLICY_OID, private_key=pki.tsa_key,
-                                 tsa_cert=tsa._asn1_cert(pki.tsa_cert), tsa_key=None,
-                                 certs_to_embed=[tsa._asn1_cert(pki.root_cert)])
-
-
 def test_pades_signature_with_a_signature_timestamp_and_a_document_timestamp():
     pki = local_pki()
-    pdf = sign_pdf(plain_pdf(), platform_signer(), timestamper=_local_timestamper(),
+    pdf = sign_pdf(plain_pdf(), platform_signer(), timestamper=tsa.pyhanko_timestamper(),
                    subfilter=fields.SigSeedSubFilter.PADES)
     result = cms.verify_pdf_signature(pdf, trusted_cert=pki.root_cert, trusted_tsa_cert=pki.root_cert)
     assert result.sub_filter == "ETSI.CAdES.detached"
@@ -479,7 +472,7 @@ def test_pades_signature_with_a_signature_timestamp_and_a_document_timestamp():
     assert result.timestamp is not None and result.timestamp.trusted
     assert result.timestamp.tsa_subject == pki.tsa_cert.subject.rfc4514_string()
 
-    stamped = signers.PdfTimeStamper(_local_timestamper()).timestamp_pdf(
+    stamped = signers.PdfTimeStamper(tsa.pyhanko_timestamper()).timestamp_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256").getvalue()
     result = cms.verify_pdf_signature(stamped, trusted_tsa_cert=pki.root_cert)
     assert result.sub_filter == "ETSI.RFC3161"

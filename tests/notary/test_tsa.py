@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import hashlib
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import tsp
 from cryptography import x509
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from notary import cms, tsa
 from notary.keys import local_pki
@@ -87,6 +89,17 @@ def test_timestamp_takes_a_sha256_digest():
         tsa.timestamp(hashlib.sha256(b"x").hexdigest().encode())
 
 
+@pytest.mark.parametrize("algorithm", ["sha256", "sha384", "sha512"])
+def test_pyhanko_timestamper_is_the_local_tsa(algorithm):
+    """pyHanko asks for the digest algorithm of the signature (SHA-384 for its default with RSA-3072)."""
+    digest = hashlib.new(algorithm, b"signature value").digest()
+    token = asyncio.run(tsa.pyhanko_timestamper().async_timestamp(digest, algorithm))
+    info = cms.parse_tst_info(cms.parse_signed_data(token.dump()).content)
+    assert info.digest == digest and info.policy == tsa.LOCAL_POLICY_OID
+    signed = cms.parse_signed_data(token.dump())
+    assert cms.verify_signed_data(signed) == local_pki().tsa_cert
+
+
 def test_tsa_certificate_pem_is_the_local_tsa_certificate():
     cert = x509.load_pem_x509_certificate(tsa.tsa_certificate_pem())
     assert cert == local_pki().tsa_cert
@@ -129,9 +142,7 @@ def _tsa_server(answer: Answer) -> Iterator[str]:
 def _granting(request: tsp.TimeStampReq) -> tuple[int, str, bytes]:
     """Answer like a real TSA: the local TSA key signs the requested imprint, echoing the nonce."""
     pki = local_pki()
-    stamper = tsa._LocalTimeStamper(policy="1.2.3", private_key=pki.tsa_key, tsa_cert=tsa._asn1_cert(pki.tsa_cert),
-                                    tsa_key=None,
-                                    certs_to_embed=[tsa._asn1_cert(pki.root_cert)])
+    stamper = tsa._local_stamper(key=pki.tsa_key, cert=pki.tsa_cert, chain=[pki.root_cert], policy="1.2.3")
     return 200, "application/timestamp-reply", stamper.request_tsa_response(request).dump()
 
 
@@ -151,6 +162,15 @@ def test_external_tsa_token(external_tsa):
     result = cms.verify_timestamp_token(token, digest, trusted_tsa_cert=local_pki().root_cert)
     assert result.policy == "1.2.3"
     assert x509.load_pem_x509_certificate(tsa.tsa_certificate_pem()) == local_pki().tsa_cert
+
+
+def test_pyhanko_timestamper_uses_the_external_tsa(external_tsa):
+    external_tsa(_granting)
+    stamper = tsa.pyhanko_timestamper()
+    assert isinstance(stamper, HTTPTimeStamper)
+    digest = hashlib.sha256(b"file").digest()
+    token = asyncio.run(stamper.async_timestamp(digest, "sha256")).dump()
+    assert cms.verify_timestamp_token(token, digest).policy == "1.2.3"
 
 
 def test_external_tsa_refusal(external_tsa):
