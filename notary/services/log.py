@@ -41,13 +41,22 @@ def append(entry: bytes, **links) -> LogLeaf:
     leaf_hash = merkle.leaf_hash(entry)
     leaf = LogLeaf.objects.create(index=index, entry=entry, leaf_hash=leaf_hash, **links)
     nodes = [LogNode(level=0, index=index, hash=leaf_hash)]
-    # Complete every aligned subtree that ends with this leaf.
-    level, node_index, current = 0, index, leaf_hash
+    # Complete every aligned subtree that ends with this leaf: one sibling per
+    # trailing 1-bit of the index, all read in one query.
+    wanted, level, node_index = [], 0, index
     while node_index % 2 == 1:
-        sibling = LogNode.objects.get(level=level, index=node_index - 1).hash
-        current = merkle.node_hash(bytes(sibling), current)
+        wanted.append((level, node_index - 1))
         level, node_index = level + 1, node_index // 2
-        nodes.append(LogNode(level=level, index=node_index, hash=current))
+    siblings = {}
+    if wanted:
+        query = Q()
+        for lvl, idx in wanted:
+            query |= Q(level=lvl, index=idx)
+        siblings = {(n.level, n.index): bytes(n.hash) for n in LogNode.objects.filter(query)}
+    current = leaf_hash
+    for lvl, idx in wanted:
+        current = merkle.node_hash(siblings[(lvl, idx)], current)
+        nodes.append(LogNode(level=lvl + 1, index=(idx + 1) // 2, hash=current))
     LogNode.objects.bulk_create(nodes)
     head.size = index + 1
     head.save(update_fields=["size"])
