@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--proofs", type=int, default=1000)
     args = parser.parse_args()
     setup()
-    from django.db import connection, transaction
+    from django.db import connection, reset_queries, transaction
     from django.test.utils import CaptureQueriesContext
 
     from notary import merkle
@@ -82,6 +82,7 @@ def main() -> None:
     times, rows = [], []
     for _ in range(args.proofs):
         index = rng.randrange(n)
+        reset_queries()
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
             proof = log.inclusion_proof(index, n)
