@@ -31,8 +31,15 @@ class NotaryItem(models.Model):
         CAPTURE = "capture", _("Web page capture")
         DOCUMENT = "document", _("Issued document")
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In the case file")
+        WITHDRAWN = "withdrawn", _("Withdrawn by its submitter")
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("portal.Case", on_delete=models.PROTECT, related_name="notary_items")
+    # Withdrawing takes evidence out of the case file; it stays in the log and
+    # remains verifiable. Every status change is a custody event.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVIDENCE)
     file = models.FileField(storage=_private_storage, upload_to=item_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("cases/<str:key>/items/", views.case_items, name="notary_case_items"),
     path("cases/<str:key>/capture/", views.case_capture, name="notary_case_capture"),
     path("items/<uuid:uid>/", views.item_detail, name="notary_item"),
+    path("items/<uuid:uid>/withdraw/", views.item_withdraw, name="notary_item_withdraw"),
     path("items/<uuid:uid>/download/", views.item_download, name="notary_item_download"),
     path("items/<uuid:uid>/proof.json", views.item_proof, name="notary_item_proof"),
     path("items/<uuid:uid>/certificate.pdf", views.item_certificate, name="notary_item_certificate"),

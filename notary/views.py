@@ -151,6 +151,22 @@ def item_detail(request: HttpRequest, uid) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["POST"])
+def item_withdraw(request: HttpRequest, uid) -> HttpResponse:
+    item = visible_item(request, uid)
+    try:
+        item_services.withdraw_item(item=item, by=request.user, reason=request.POST.get("reason", ""),
+                                    ip=client_ip(request))
+    except PermissionError as exc:
+        raise Http404("Not allowed") from exc
+    except item_services.ItemError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The file is withdrawn from the case file. It stays in the log."))
+    return redirect("notary_item", uid=item.uid)
+
+
+@login_required
 @require_GET
 def item_download(request: HttpRequest, uid) -> FileResponse:
     item = visible_item(request, uid)

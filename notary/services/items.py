@@ -96,6 +96,32 @@ def record_custody(*, item: NotaryItem, actor: User | None, action: str, ip: str
     return event
 
 
+class ItemError(ValueError):
+    pass
+
+
+def withdraw_item(*, item: NotaryItem, by: User, reason: str, ip: str | None = None) -> NotaryItem:
+    """Take evidence out of the case file (its submitter or a case manager); the
+    change is a custody event in the log, and the item stays verifiable."""
+    from django.utils.translation import gettext as _
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ItemError(_("Please give a reason."))
+    if not (by.pk == item.submitter_id or by.is_case_manager):
+        raise PermissionError("only the submitter or a case manager may withdraw evidence")
+    with transaction.atomic():
+        locked = NotaryItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status != NotaryItem.Status.ACTIVE:
+            raise ItemError(_("This file is already withdrawn."))
+        locked.status = NotaryItem.Status.WITHDRAWN
+        locked.save(update_fields=["status"])
+        record_custody(item=locked, actor=by, action=CustodyEvent.Action.STATUS, ip=ip,
+                       detail=f"withdrawn: {reason}")
+        log.publish_checkpoint()
+    return locked
+
+
 def proof_bundle(item: NotaryItem) -> dict:
     """The proof file a court can verify offline (docs/notary-formats.md)."""
     checkpoint = log.latest_checkpoint()

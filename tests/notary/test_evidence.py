@@ -237,3 +237,33 @@ def test_audit_detects_a_changed_custody_record(notarised):
     event = notarised[0].custody.first()
     CustodyEvent.objects.filter(pk=event.pk).update(ip="10.0.0.1")
     assert any(f"custody event {event.pk}" in p for p in audit())
+
+
+def test_submitter_withdraws_evidence_and_the_status_change_is_in_the_custody_log(client, claimant, case):
+    item = register_file(case=case, fileobj=SimpleUploadedFile("a.pdf", PDF_BYTES), original_name="a.pdf",
+                         content_type="application/pdf", submitter=claimant)
+    c = verified_client(client, claimant)
+    assert c.post(reverse("notary_item_withdraw", args=[item.uid]), {"reason": " "}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "active"  # a reason is required
+    c.post(reverse("notary_item_withdraw", args=[item.uid]), {"reason": "提交错误"})
+    item.refresh_from_db()
+    assert item.status == "withdrawn"
+    event = item.custody.get(action=CustodyEvent.Action.STATUS)
+    assert event.detail == "withdrawn: 提交错误"
+    assert parse_entry(bytes(event.leaf.entry))["action"] == "status"
+    assert audit() == []
+
+
+def test_others_cannot_withdraw_someone_elses_evidence(client, claimant, case):
+    from portal.models import Party
+
+    item = register_file(case=case, fileobj=SimpleUploadedFile("a.pdf", PDF_BYTES), original_name="a.pdf",
+                         content_type="application/pdf", submitter=claimant)
+    respondent = UserFactory()
+    Party.objects.filter(case=case, side="respondent").update(user=respondent)
+    response = verified_client(client, respondent).post(reverse("notary_item_withdraw", args=[item.uid]),
+                                                        {"reason": "不认可"})
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.status == "active"
