@@ -52,8 +52,11 @@ messages: venv
 seed: venv
 	$(BIN)/python manage.py seed_demo
 
+# The deadline job (reminders, expiries) runs every minute beside the server.
 serve: venv
 	@echo "Serving HTTP and WebSocket on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@$(BIN)/python manage.py run_deadlines --loop 60 & jobs=$$!; \
+	trap "kill $$jobs 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 check: venv-dev

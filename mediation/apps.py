@@ -8,3 +8,21 @@ class MediationConfig(AppConfig):
 
     name = "mediation"
     verbose_name = _("Mediation")
+
+    def ready(self) -> None:
+        from mediation import receivers  # noqa: F401  (connects the hand-over at docketing)
+        from mediation.models import MediationState
+        from portal.models.timeline import register_labels
+
+        register_labels({
+            "consent": _("Respondent consented to mediation"),
+            "decline": _("Respondent declined mediation"),
+            "expire_consent": _("Consent deadline passed"),
+            "start": _("Mediator accepted; mediation started"),
+            "suspend": _("Mediation suspended"),
+            "resume": _("Mediation resumed"),
+            "terminate": _("Mediation terminated"),
+            "expire_period": _("Mediation period ended"),
+            "extend_period": _("Mediation period extended"),
+            **{value: label for value, label in MediationState.choices},
+        })

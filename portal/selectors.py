@@ -24,7 +24,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def with_listing_data(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a case list row shows, in a fixed number of queries."""
-    return qs.select_related("referring_court", "created_by").prefetch_related(
+    # "mediation" is the track's one-to-one (mediation app): its deadline shows in lists.
+    return qs.select_related("referring_court", "created_by", "mediation").prefetch_related(
         Prefetch("parties", queryset=Party.objects.order_by("side", "position", "id")),
         "ip_rights",
     )
@@ -78,5 +79,8 @@ def next_action_for(case: Case, user: User) -> str:
     if case.state == CaseState.SUBMITTED:
         return _("Screen and docket") if user.is_case_manager else _("Waiting for the centre to screen it")
     if case.state == CaseState.DOCKETED:
+        mediation = getattr(case, "mediation", None) if hasattr(case, "mediation") else None
+        if mediation is not None:
+            return mediation.get_state_display()
         return _("Handed to the %(track)s track") % {"track": case.get_track_display()}
     return ""

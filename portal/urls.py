@@ -37,6 +37,7 @@ urlpatterns = [
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("cases/", include(case_patterns)),
     path("notary/", include("notary.urls")),
+    path("mediation/", include("mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

@@ -197,6 +197,16 @@ PORTAL_CASE_NUMBER_PREFIX = env.str("PORTAL_CASE_NUMBER_PREFIX", default="ZJIP")
 PORTAL_CORRECTION_DAYS = env.int("PORTAL_CORRECTION_DAYS", default=15)
 PORTAL_CENTRE_NAME = env.str("PORTAL_CENTRE_NAME", default="知识产权纠纷调解仲裁中心")
 
+# --- Mediation --------------------------------------------------------------------
+# Days the respondent has to consent; hours before that deadline a reminder goes
+# out; length of the mediation period from consent; the one extension both
+# parties may agree to.
+MEDIATION_CONSENT_DAYS = env.int("MEDIATION_CONSENT_DAYS", default=7)
+MEDIATION_CONSENT_REMINDER_HOURS = env.int("MEDIATION_CONSENT_REMINDER_HOURS", default=48)
+MEDIATION_PERIOD_DAYS = env.int("MEDIATION_PERIOD_DAYS", default=30)
+MEDIATION_EXTENSION_DAYS = env.int("MEDIATION_EXTENSION_DAYS", default=30)
+SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+
 # --- Notary ---------------------------------------------------------------------
 # Keys and certificates are generated here at first run (self-hosted); production
 # may point these at keys it manages. See notary/keys.py and docs/notary.md.

@@ -1,0 +1,203 @@
+"""The mediation track (调解): from the respondent's consent to the end of mediation.
+
+A docketed mediation case gets one Mediation (mediation/receivers.py). Its
+state machine below is the legal process; every transition takes `by` (the
+actor, None for the deadline job) and `note`, and is written to the case
+timeline by portal's post_transition receiver (timeline_case/timeline_process).
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+
+from mediation import rules as mediation_rules
+
+
+class MediationState(models.TextChoices):
+    AWAITING_CONSENT = "awaiting_consent", _("Awaiting the respondent's consent")
+    DECLINED = "declined", _("Declined by the respondent")
+    CONSENT_EXPIRED = "consent_expired", _("Consent deadline passed")
+    CONSENTED = "consented", _("Consented; appointing a mediator")
+    IN_PROGRESS = "in_progress", _("Mediation in progress")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+OPEN_STATES = [MediationState.AWAITING_CONSENT, MediationState.CONSENTED, MediationState.IN_PROGRESS,
+               MediationState.SUSPENDED]
+SUSPENDABLE_STATES = [MediationState.CONSENTED, MediationState.IN_PROGRESS]
+
+
+def _resume_target(instance, *args, **kwargs):
+    return instance.suspended_from or MediationState.IN_PROGRESS
+
+
+class Mediation(ConcurrentTransitionMixin, models.Model):
+    case = models.OneToOneField("portal.Case", on_delete=models.PROTECT, related_name="mediation")
+    state = FSMField(_("status"), max_length=30, choices=MediationState.choices,
+                     default=MediationState.AWAITING_CONSENT, protected=True)
+    consent_due = models.DateTimeField(_("respondent must answer by"))
+    consent_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    period_ends = models.DateTimeField(_("mediation period ends"), null=True, blank=True)
+    extended = models.BooleanField(_("period extended"), default=False)
+    claimant_agreed_extension_at = models.DateTimeField(null=True, blank=True)
+    respondent_agreed_extension_at = models.DateTimeField(null=True, blank=True)
+    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="mediations", verbose_name=_("mediator"))
+    suspended_from = models.CharField(max_length=30, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    timeline_process = "mediation"
+
+    class Meta:
+        verbose_name = _("mediation")
+        verbose_name_plural = _("mediations")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_state_display()}"
+
+    @property
+    def timeline_case(self):
+        return self.case
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def deadline_label(self):
+        return self.current_deadline()[0]
+
+    @property
+    def deadline_at(self):
+        return self.current_deadline()[1]
+
+    def current_deadline(self):
+        """(label, moment) of the deadline that matters now, for dashboards."""
+        if self.state == MediationState.AWAITING_CONSENT:
+            return _("respondent's answer"), self.consent_due
+        if self.state in (MediationState.CONSENTED, MediationState.IN_PROGRESS) and self.period_ends:
+            return _("end of the mediation period"), self.period_ends
+        return None, None
+
+    # --- consent -------------------------------------------------------------------------
+    @transition(field=state, source=MediationState.AWAITING_CONSENT, target=MediationState.CONSENTED,
+                permission=mediation_rules.is_respondent_side)
+    def consent(self, *, by, note: str = "") -> None:
+        now = timezone.now()
+        self.consented_at = now
+        self.period_ends = now + timedelta(days=settings.MEDIATION_PERIOD_DAYS)
+
+    @transition(field=state, source=MediationState.AWAITING_CONSENT, target=MediationState.DECLINED,
+                permission=mediation_rules.is_respondent_side)
+    def decline(self, *, by, note: str) -> None:
+        self.decline_reason = note
+
+    @transition(field=state, source=MediationState.AWAITING_CONSENT, target=MediationState.CONSENT_EXPIRED,
+                conditions=[lambda m: timezone.now() >= m.consent_due])
+    def expire_consent(self, *, by=None, note: str = "") -> None:
+        pass
+
+    # --- appointment ---------------------------------------------------------------------
+    @transition(field=state, source=MediationState.CONSENTED, target=MediationState.IN_PROGRESS,
+                permission=mediation_rules.is_proposed_mediator,
+                conditions=[lambda m: m.pending_appointment() is not None])
+    def start(self, *, by, note: str = "") -> None:
+        appointment = self.pending_appointment()
+        appointment.accepted_at = timezone.now()
+        appointment.status = MediatorAppointment.Status.ACCEPTED
+        appointment.save(update_fields=["accepted_at", "status"])
+        self.mediator = appointment.mediator
+
+    def pending_appointment(self):
+        return self.appointments.filter(status=MediatorAppointment.Status.PROPOSED).first()
+
+    # --- period, suspension, termination ------------------------------------------------------
+    @transition(field=state, source=SUSPENDABLE_STATES, target=MediationState.SUSPENDED,
+                permission=mediation_rules.is_mediator_or_manager)
+    def suspend(self, *, by, note: str) -> None:
+        self.suspended_from = self.state
+        self.suspended_at = timezone.now()
+
+    @transition(field=state, source=MediationState.SUSPENDED, target=GET_STATE(_resume_target, SUSPENDABLE_STATES),
+                permission=mediation_rules.is_mediator_or_manager)
+    def resume(self, *, by, note: str = "") -> None:
+        # The time spent suspended does not count against the mediation period.
+        if self.period_ends and self.suspended_at:
+            self.period_ends += timezone.now() - self.suspended_at
+        self.suspended_at = None
+
+    @transition(field=state, source=OPEN_STATES, target=MediationState.TERMINATED,
+                permission=mediation_rules.may_terminate)
+    def terminate(self, *, by, note: str) -> None:
+        self.termination_reason = note
+
+    @transition(field=state, source=[MediationState.CONSENTED, MediationState.IN_PROGRESS],
+                target=MediationState.TERMINATED, conditions=[lambda m: m.period_ends and timezone.now() >= m.period_ends])
+    def expire_period(self, *, by=None, note: str = "") -> None:
+        self.termination_reason = note
+
+
+class MediatorAppointment(models.Model):
+    """A mediator proposed for a mediation: the centre assigns or the parties pick;
+    the mediator discloses and accepts (Mediation.start) or declines."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed; awaiting disclosure and acceptance")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined by the mediator")
+        REMOVED = "removed", _("Removed after an objection")
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="appointments")
+    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    disclosure = models.TextField(_("disclosure"), blank=True,
+                                  help_text=_("Anything that might call the mediator's impartiality into question."))
+    proposed_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.mediator} · {self.get_status_display()}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets the respondent claim the case.
+
+    Only the SHA-256 of the token is stored; the token itself is in the email.
+    """
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    phone = models.CharField(max_length=30, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+
+    def __str__(self) -> str:
+        return f"invitation to {self.email}"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

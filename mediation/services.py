@@ -1,0 +1,278 @@
+"""Mediation services: opening a mediation at docketing, inviting and hearing
+the respondent, appointing the mediator, the period and its one extension,
+suspension and termination, and the deadline job.
+
+Keyword-only, one transaction each, FSM permissions checked through
+portal.fsm.is_permitted; people are told after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from mediation import notifications
+from mediation.models import Invitation, Mediation, MediationState, MediatorAppointment
+from portal.fsm import is_permitted
+from portal.models import Agent, Case, CaseAssignment, Party, User
+
+MSG_NOT_ALLOWED = _("You are not allowed to do this in this mediation.")
+MSG_WRONG_STATE = _("This is not possible while the mediation is “%(state)s”.")
+MSG_REASON_REQUIRED = _("Please give a reason.")
+MSG_INVITATION_INVALID = _("This invitation link is not valid. Ask the centre for a new one.")
+MSG_INVITATION_USED = _("This invitation link has already been used.")
+MSG_INVITATION_EXPIRED = _("This invitation link has expired. Ask the centre for a new one.")
+MSG_NOT_A_MEDIATOR = _("Choose a mediator from the centre's list.")
+
+
+class MediationError(ValidationError):
+    pass
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+def open_mediation(*, case: Case, by: User | None) -> Mediation:
+    """Called when a mediation case is docketed: start the consent window and
+    invite every respondent we can reach."""
+    mediation = Mediation.objects.create(
+        case=case, consent_due=timezone.now() + timedelta(days=settings.MEDIATION_CONSENT_DAYS))
+    tokens = []
+    for party in case.parties.filter(side=Party.Side.RESPONDENT):
+        if not party.email and not party.phone:
+            continue
+        token, token_hash = Invitation.new_token()
+        Invitation.objects.create(mediation=mediation, email=party.email, phone=party.phone, token_hash=token_hash,
+                                  expires_at=mediation.consent_due)
+        tokens.append((party.email, party.phone, token))
+    transaction.on_commit(lambda: notifications.invite_respondents(mediation=mediation, tokens=tokens))
+    return mediation
+
+
+def invitation_url(token: str) -> str:
+    return settings.PORTAL_PUBLIC_URL.rstrip("/") + reverse("mediation_invitation", args=[token])
+
+
+def claim_invitation(*, token: str, user: User) -> Mediation:
+    """The respondent (or their lawyer) takes the case into their account."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().select_related("mediation__case").filter(
+            token_hash=Invitation.hash_token(token)).first()
+        if invitation is None:
+            raise MediationError(MSG_INVITATION_INVALID, code="invalid")
+        if invitation.used_at is not None:
+            if invitation.used_by_id == user.pk:
+                return invitation.mediation
+            raise MediationError(MSG_INVITATION_USED, code="used")
+        if timezone.now() >= invitation.expires_at:
+            raise MediationError(MSG_INVITATION_EXPIRED, code="expired")
+        if user.role != User.Role.PARTY:
+            raise PermissionDenied(MSG_NOT_ALLOWED)
+        case = invitation.mediation.case
+        party = (case.parties.filter(side=Party.Side.RESPONDENT, email__iexact=invitation.email).first()
+                 if invitation.email else None) or case.parties.filter(
+                     side=Party.Side.RESPONDENT, phone=invitation.phone).first()
+        if party is None:
+            raise MediationError(MSG_INVITATION_INVALID, code="invalid")
+        if party.user_id and party.user_id != user.pk:
+            raise MediationError(MSG_INVITATION_USED, code="used")
+        party.user = user
+        party.save(update_fields=["user"])
+        invitation.used_at, invitation.used_by = timezone.now(), user
+        invitation.save(update_fields=["used_at", "used_by"])
+        return invitation.mediation
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+REASON_REQUIRED = {"decline", "suspend", "terminate"}
+
+
+def _transition(*, mediation: Mediation, name: str, by: User | None, note: str = "",
+                system: bool = False) -> Mediation:
+    note = (note or "").strip()
+    if name in REASON_REQUIRED and not note:
+        raise MediationError(MSG_REASON_REQUIRED, code="reason_required")
+    with transaction.atomic():
+        locked = Mediation.objects.select_for_update().select_related("case").get(pk=mediation.pk)
+        method = getattr(locked, name)
+        if not can_proceed(method, check_conditions=False):
+            raise MediationError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="wrong_state")
+        if not system and not is_permitted(method, by):
+            raise PermissionDenied(MSG_NOT_ALLOWED)
+        if not can_proceed(method):
+            raise MediationError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="conditions")
+        method(by=by, note=note)
+        locked.save()
+        transaction.on_commit(lambda: notifications.transitioned(mediation=locked, name=name, by=by, note=note))
+    return locked
+
+
+def consent(*, mediation: Mediation, by: User) -> Mediation:
+    return _transition(mediation=mediation, name="consent", by=by)
+
+
+def decline(*, mediation: Mediation, by: User, reason: str) -> Mediation:
+    return _transition(mediation=mediation, name="decline", by=by, note=reason)
+
+
+def suspend(*, mediation: Mediation, by: User, reason: str) -> Mediation:
+    return _transition(mediation=mediation, name="suspend", by=by, note=reason)
+
+
+def resume(*, mediation: Mediation, by: User) -> Mediation:
+    return _transition(mediation=mediation, name="resume", by=by)
+
+
+def terminate(*, mediation: Mediation, by: User, reason: str) -> Mediation:
+    return _transition(mediation=mediation, name="terminate", by=by, note=reason)
+
+
+# --- mediator appointment ------------------------------------------------------------------------
+
+def _identifiers(parties) -> set[str]:
+    ids = set()
+    for p in parties:
+        for value in (p.credit_code, p.id_number, p.name):
+            if value:
+                ids.add(value.strip().upper())
+    return ids
+
+
+def conflicts_of_interest(*, mediator: User, case: Case) -> list[str]:
+    """Reasons this mediator may not mediate this case (empty list: none found).
+
+    Checks what the portal knows: the mediator acted as an agent for a party in
+    any case; works for (or at) a party's organisation; works at the law firm of
+    an agent in this case; or already mediated a case between the same parties.
+    """
+    parties = list(case.parties.all())
+    claimants = _identifiers(p for p in parties if p.side == Party.Side.CLAIMANT)
+    respondents = _identifiers(p for p in parties if p.side == Party.Side.RESPONDENT)
+    everyone = claimants | respondents
+    reasons = []
+    represented = Agent.objects.filter(user=mediator).select_related("party")
+    if any(_identifiers([a.party]) & everyone for a in represented):
+        reasons.append(_("The mediator has represented one of the parties."))
+    org = mediator.organisation
+    if org and ({org.name.strip().upper(), (org.credit_code or "").strip().upper()} - {""}) & everyone:
+        reasons.append(_("The mediator works for one of the parties."))
+    firms = {a.law_firm.strip().upper() for a in case.agents.all() if a.law_firm}
+    if org and org.name.strip().upper() in firms:
+        reasons.append(_("The mediator works at the law firm of a party's agent."))
+    for other in Mediation.objects.filter(mediator=mediator).exclude(case=case).prefetch_related("case__parties"):
+        other_parties = list(other.case.parties.all())
+        if (_identifiers(p for p in other_parties if p.side == Party.Side.CLAIMANT) & claimants
+                and _identifiers(p for p in other_parties if p.side == Party.Side.RESPONDENT) & respondents):
+            reasons.append(_("The mediator has already mediated a case between the same parties."))
+            break
+    return reasons
+
+
+def propose_mediator(*, mediation: Mediation, mediator: User, by: User) -> MediatorAppointment:
+    """The centre assigns a mediator (after the conflict check); the mediator must
+    then disclose and accept."""
+    if not by.is_case_manager:
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    if mediator.role != User.Role.MEDIATOR or not mediator.is_active:
+        raise MediationError(MSG_NOT_A_MEDIATOR, code="not_a_mediator")
+    with transaction.atomic():
+        locked = Mediation.objects.select_for_update().get(pk=mediation.pk)
+        if locked.state != MediationState.CONSENTED:
+            raise MediationError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="wrong_state")
+        reasons = conflicts_of_interest(mediator=mediator, case=locked.case)
+        if reasons:
+            raise MediationError(" ".join(str(r) for r in reasons), code="conflict")
+        locked.appointments.filter(status=MediatorAppointment.Status.PROPOSED).update(
+            status=MediatorAppointment.Status.REMOVED)
+        appointment = MediatorAppointment.objects.create(mediation=locked, mediator=mediator, proposed_by=by)
+        CaseAssignment.objects.update_or_create(case=locked.case, user=mediator, role=CaseAssignment.Role.MEDIATOR,
+                                                defaults={"active": True})
+        transaction.on_commit(lambda: notifications.mediator_proposed(appointment=appointment))
+    return appointment
+
+
+def accept_appointment(*, mediation: Mediation, by: User, disclosure: str) -> Mediation:
+    appointment = mediation.pending_appointment()
+    if appointment is None or appointment.mediator_id != by.pk:
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    with transaction.atomic():
+        appointment.disclosure = (disclosure or "").strip()
+        appointment.save(update_fields=["disclosure"])
+        return _transition(mediation=mediation, name="start", by=by,
+                           note=appointment.disclosure or _("No circumstances to disclose."))
+
+
+def decline_appointment(*, mediation: Mediation, by: User, reason: str) -> None:
+    appointment = mediation.pending_appointment()
+    if appointment is None or appointment.mediator_id != by.pk:
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    with transaction.atomic():
+        appointment.status = MediatorAppointment.Status.DECLINED
+        appointment.disclosure = (reason or "").strip()
+        appointment.save(update_fields=["status", "disclosure"])
+        CaseAssignment.objects.filter(case=mediation.case, user=by, role=CaseAssignment.Role.MEDIATOR).update(
+            active=False)
+
+
+# --- the period -------------------------------------------------------------------------------
+
+def agree_extension(*, mediation: Mediation, by: User) -> Mediation:
+    """Each side agrees; when both have, the period is extended once."""
+    from mediation import rules
+
+    with transaction.atomic():
+        locked = Mediation.objects.select_for_update().select_related("case").get(pk=mediation.pk)
+        if locked.state not in (MediationState.CONSENTED, MediationState.IN_PROGRESS) or locked.extended:
+            raise MediationError(_("The mediation period can be extended once, while the mediation is running."),
+                                 code="wrong_state")
+        now = timezone.now()
+        if rules.is_claimant_side(locked, by):
+            locked.claimant_agreed_extension_at = locked.claimant_agreed_extension_at or now
+        elif rules.is_respondent_side(locked, by):
+            locked.respondent_agreed_extension_at = locked.respondent_agreed_extension_at or now
+        else:
+            raise PermissionDenied(MSG_NOT_ALLOWED)
+        if locked.claimant_agreed_extension_at and locked.respondent_agreed_extension_at:
+            locked.extended = True
+            locked.period_ends += timedelta(days=settings.MEDIATION_EXTENSION_DAYS)
+            from portal.models import CaseEvent
+
+            CaseEvent.objects.create(case=locked.case, process="mediation", transition="extend_period",
+                                     from_state=locked.state, to_state=locked.state, actor=by,
+                                     note=_("Both parties agreed to extend the mediation period until %(date)s.")
+                                     % {"date": timezone.localtime(locked.period_ends).strftime("%Y-%m-%d")})
+        locked.save()
+    return locked
+
+
+def run_deadlines(*, now=None) -> dict[str, int]:
+    """The periodic job: remind respondents before the consent deadline, and
+    fire the configured transition for every expired deadline — logged on the
+    case timeline (actor: none, the system) and notified."""
+    now = now or timezone.now()
+    counts = {"reminded": 0, "consent_expired": 0, "period_expired": 0}
+    remind_from = now + timedelta(hours=settings.MEDIATION_CONSENT_REMINDER_HOURS)
+    for mediation in Mediation.objects.filter(state=MediationState.AWAITING_CONSENT, consent_due__gt=now,
+                                              consent_due__lte=remind_from, consent_reminder_sent_at=None):
+        with transaction.atomic():
+            Mediation.objects.filter(pk=mediation.pk).update(consent_reminder_sent_at=now)
+            transaction.on_commit(lambda m=mediation: notifications.consent_reminder(mediation=m))
+        counts["reminded"] += 1
+    for mediation in Mediation.objects.filter(state=MediationState.AWAITING_CONSENT, consent_due__lte=now):
+        _transition(mediation=mediation, name="expire_consent", by=None, system=True,
+                    note=_("The respondent did not answer within the consent period."))
+        counts["consent_expired"] += 1
+    for mediation in Mediation.objects.filter(Q(state=MediationState.CONSENTED) | Q(state=MediationState.IN_PROGRESS),
+                                              period_ends__lte=now):
+        _transition(mediation=mediation, name="expire_period", by=None, system=True,
+                    note=_("The mediation period ended without a settlement (调解终结)."))
+        counts["period_expired"] += 1
+    return counts

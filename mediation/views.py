@@ -1,0 +1,101 @@
+"""Mediation pages: the respondent's invitation, and the mediation panel of a case."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mediation import rules, services
+from mediation.models import Mediation, MediationState
+from portal.models import User
+from portal.selectors import get_visible_case
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: explains the invitation; a logged-in party claims the case."""
+    from mediation.models import Invitation
+
+    invite = Invitation.objects.select_related("mediation__case").filter(token_hash=Invitation.hash_token(token)).first()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            mediation = services.claim_invitation(token=token, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            messages.error(request, _("Log in with a party account (not a staff account) to answer the invitation."))
+        else:
+            messages.success(request, _("The case is now in your account. Please answer the invitation."))
+            return redirect("mediation_panel", key=mediation.case.url_key)
+    return render(request, "mediation/invitation.html", {"invitation": invite, "token": token})
+
+
+def _mediation(request, key) -> Mediation:
+    case = get_visible_case(request.user, key)
+    mediation = Mediation.objects.select_related("case", "mediator").filter(case=case).first()
+    if mediation is None:
+        raise Http404("No mediation")
+    return mediation
+
+
+@login_required
+@require_http_methods(["GET"])
+def panel(request: HttpRequest, key: str) -> HttpResponse:
+    mediation = _mediation(request, key)
+    user = request.user
+    label, deadline = mediation.current_deadline()
+    return render(request, "mediation/panel.html", {
+        "mediation": mediation, "case": mediation.case, "deadline_label": label, "deadline": deadline,
+        "is_respondent": rules.is_respondent_side(mediation, user),
+        "is_party": rules.is_party(mediation, user),
+        "is_manager": user.is_case_manager,
+        "is_proposed_mediator": rules.is_proposed_mediator(mediation, user),
+        "may_run": rules.is_mediator_or_manager(mediation, user),
+        "may_terminate": rules.may_terminate(mediation, user),
+        "appointment": mediation.pending_appointment(),
+        "appointments": mediation.appointments.select_related("mediator"),
+        "mediators": User.objects.filter(role=User.Role.MEDIATOR, is_active=True).order_by("full_name"),
+        "states": MediationState,
+    })
+
+
+ACTIONS = {
+    "consent": lambda m, u, p: services.consent(mediation=m, by=u),
+    "decline": lambda m, u, p: services.decline(mediation=m, by=u, reason=p.get("reason", "")),
+    "suspend": lambda m, u, p: services.suspend(mediation=m, by=u, reason=p.get("reason", "")),
+    "resume": lambda m, u, p: services.resume(mediation=m, by=u),
+    "terminate": lambda m, u, p: services.terminate(mediation=m, by=u, reason=p.get("reason", "")),
+    "extend": lambda m, u, p: services.agree_extension(mediation=m, by=u),
+    "accept": lambda m, u, p: services.accept_appointment(mediation=m, by=u, disclosure=p.get("disclosure", "")),
+    "decline_appointment": lambda m, u, p: services.decline_appointment(mediation=m, by=u,
+                                                                        reason=p.get("reason", "")),
+}
+
+
+@login_required
+@require_http_methods(["POST"])
+def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
+    mediation = _mediation(request, key)
+    try:
+        if name == "propose":
+            mediator = User.objects.filter(pk=request.POST.get("mediator") or 0).first()
+            if mediator is None:
+                raise ValidationError(services.MSG_NOT_A_MEDIATOR)
+            services.propose_mediator(mediation=mediation, mediator=mediator, by=request.user)
+        elif name in ACTIONS:
+            ACTIONS[name](mediation, request.user, request.POST)
+        else:
+            raise Http404("No such action")
+    except PermissionDenied:
+        messages.error(request, services.MSG_NOT_ALLOWED)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("mediation_panel", key=key)

@@ -1,0 +1,273 @@
+"""Mediation: hand-over at docketing, invitation, consent, appointment, the
+period and its extension, suspension, termination and the deadline job."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from mediation import services
+from mediation.models import Invitation, Mediation, MediationState, MediatorAppointment
+from portal.models import CaseAssignment, CaseEvent, Organisation
+from portal.services import intake
+from portal.sms import LocmemBackend
+from tests.conftest import verified_client
+from tests.factories import AgentFactory, CaseFactory, ManagerFactory, MediatorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks):
+    claimant, respondent, manager, mediator = UserFactory(), UserFactory(), ManagerFactory(), MediatorFactory()
+    case = CaseFactory(created_by=claimant, complete=True, state="submitted")
+    case.parties.filter(side="respondent").update(email="seller@example.test", phone="13900000000")
+    LocmemBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = intake.docket_case(case=case, by=manager)
+    invitation_mail = next(m for m in mail.outbox if m.to == ["seller@example.test"])
+    token = invitation_mail.body.split("/mediation/invitations/")[1].split("/")[0]
+    return {"case": case, "claimant": claimant, "respondent": respondent, "manager": manager, "mediator": mediator,
+            "token": token, "mediation": Mediation.objects.get(case=case)}
+
+
+def claim_and_consent(w):
+    services.claim_invitation(token=w["token"], user=w["respondent"])
+    return services.consent(mediation=w["mediation"], by=w["respondent"])
+
+
+def started(w):
+    m = claim_and_consent(w)
+    services.propose_mediator(mediation=m, mediator=w["mediator"], by=w["manager"])
+    return services.accept_appointment(mediation=m, by=w["mediator"], disclosure="")
+
+
+def test_docketing_a_mediation_case_opens_the_mediation_and_invites_the_respondent(world):
+    m = world["mediation"]
+    assert m.state == MediationState.AWAITING_CONSENT
+    assert abs((m.consent_due - timezone.now()) - timedelta(days=7)) < timedelta(minutes=1)
+    assert any(m.to == ["seller@example.test"] for m in mail.outbox)
+    assert LocmemBackend.outbox and LocmemBackend.outbox[-1][0] == "13900000000"
+    assert Invitation.objects.get().token_hash != world["token"]  # only the hash is stored
+
+
+def test_arbitration_cases_get_no_mediation(manager):
+    case = CaseFactory(complete=True, state="submitted", track="arbitration", arbitration_agreement="ask_respondent")
+    intake.docket_case(case=case, by=manager)
+    assert not Mediation.objects.filter(case=case).exists()
+
+
+def test_invitation_is_single_use_and_links_the_respondent(world):
+    services.claim_invitation(token=world["token"], user=world["respondent"])
+    assert world["case"].parties.get(side="respondent").user == world["respondent"]
+    with pytest.raises(services.MediationError) as exc:
+        services.claim_invitation(token=world["token"], user=UserFactory())
+    assert exc.value.code == "used"
+
+
+def test_invitation_expires(world):
+    with freeze_time(timezone.now() + timedelta(days=8)), pytest.raises(services.MediationError) as exc:
+        services.claim_invitation(token=world["token"], user=world["respondent"])
+    assert exc.value.code == "expired"
+
+
+def test_forged_invitation_token_is_refused(world):
+    with pytest.raises(services.MediationError):
+        services.claim_invitation(token="x" * 43, user=world["respondent"])
+
+
+def test_staff_cannot_claim_an_invitation(world):
+    with pytest.raises(PermissionDenied):
+        services.claim_invitation(token=world["token"], user=world["manager"])
+
+
+@pytest.mark.parametrize("who", ["claimant", "manager", "mediator", "stranger"])
+def test_only_the_respondent_side_consents(world, who):
+    services.claim_invitation(token=world["token"], user=world["respondent"])
+    user = world.get(who) or UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.consent(mediation=world["mediation"], by=user)
+
+
+def test_respondents_lawyer_may_consent(world):
+    lawyer = UserFactory()
+    AgentFactory(case=world["case"], party=world["case"].parties.get(side="respondent"), user=lawyer)
+    m = services.consent(mediation=world["mediation"], by=lawyer)
+    assert m.state == MediationState.CONSENTED
+
+
+def test_consent_starts_the_30_day_period(world):
+    m = claim_and_consent(world)
+    assert abs((m.period_ends - m.consented_at) - timedelta(days=30)) < timedelta(seconds=1)
+    assert CaseEvent.objects.filter(case=world["case"], process="mediation", transition="consent").exists()
+
+
+def test_decline_needs_a_reason(world):
+    services.claim_invitation(token=world["token"], user=world["respondent"])
+    with pytest.raises(services.MediationError):
+        services.decline(mediation=world["mediation"], by=world["respondent"], reason="")
+    m = services.decline(mediation=world["mediation"], by=world["respondent"], reason="已与权利人和解")
+    assert m.state == MediationState.DECLINED and m.decline_reason == "已与权利人和解"
+
+
+def test_cannot_consent_twice_or_after_declining(world):
+    claim_and_consent(world)
+    with pytest.raises(services.MediationError):
+        services.consent(mediation=world["mediation"], by=world["respondent"])
+
+
+def test_only_the_centre_proposes_a_mediator(world):
+    m = claim_and_consent(world)
+    with pytest.raises(PermissionDenied):
+        services.propose_mediator(mediation=m, mediator=world["mediator"], by=world["claimant"])
+
+
+def test_proposed_mediator_gains_access_and_must_accept(world, client):
+    m = claim_and_consent(world)
+    services.propose_mediator(mediation=m, mediator=world["mediator"], by=world["manager"])
+    assert CaseAssignment.objects.filter(case=world["case"], user=world["mediator"], active=True).exists()
+    with pytest.raises(PermissionDenied):
+        services.accept_appointment(mediation=m, by=MediatorFactory(), disclosure="")
+    m = services.accept_appointment(mediation=m, by=world["mediator"], disclosure="曾在同一律所任职（2015年）")
+    assert m.state == MediationState.IN_PROGRESS and m.mediator == world["mediator"]
+    assert MediatorAppointment.objects.get().disclosure.startswith("曾在")
+
+
+def test_conflict_of_interest_blocks_appointment(world):
+    m = claim_and_consent(world)
+    mediator = world["mediator"]
+    party = world["case"].parties.get(side="claimant")
+    mediator.organisation = Organisation.objects.create(name=party.name)
+    mediator.save()
+    with pytest.raises(services.MediationError) as exc:
+        services.propose_mediator(mediation=m, mediator=mediator, by=world["manager"])
+    assert exc.value.code == "conflict"
+
+
+def test_mediator_who_represented_a_party_is_refused(world):
+    claim_and_consent(world)
+    other = CaseFactory(complete=True)
+    respondent = world["case"].parties.get(side="respondent")
+    other_party = other.parties.get(side="claimant")
+    other_party.credit_code = respondent.credit_code
+    other_party.save()
+    AgentFactory(case=other, party=other_party, user=world["mediator"])
+    assert services.conflicts_of_interest(mediator=world["mediator"], case=world["case"])
+
+
+def test_only_mediators_can_be_proposed(world):
+    m = claim_and_consent(world)
+    with pytest.raises(services.MediationError):
+        services.propose_mediator(mediation=m, mediator=UserFactory(), by=world["manager"])
+
+
+def test_extension_needs_both_sides_and_happens_once(world):
+    m = started(world)
+    ends = m.period_ends
+    m = services.agree_extension(mediation=m, by=world["claimant"])
+    assert not m.extended
+    m = services.agree_extension(mediation=m, by=world["respondent"])
+    assert m.extended and m.period_ends == ends + timedelta(days=30)
+    with pytest.raises(services.MediationError):
+        services.agree_extension(mediation=m, by=world["claimant"])
+
+
+def test_neutrals_cannot_agree_to_an_extension_for_the_parties(world):
+    m = started(world)
+    with pytest.raises(PermissionDenied):
+        services.agree_extension(mediation=m, by=world["mediator"])
+
+
+def test_suspend_and_resume_return_to_the_previous_state_and_stop_the_clock(world):
+    m = started(world)
+    ends = m.period_ends
+    with pytest.raises(PermissionDenied):
+        services.suspend(mediation=m, by=world["claimant"], reason="x")
+    with freeze_time(timezone.now()):
+        m = services.suspend(mediation=m, by=world["mediator"], reason="当事人住院")
+    with freeze_time(timezone.now() + timedelta(days=5)):
+        m = services.resume(mediation=m, by=world["mediator"])
+    assert m.state == MediationState.IN_PROGRESS
+    assert m.period_ends - ends >= timedelta(days=5) - timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("who", ["claimant", "respondent", "mediator", "manager"])
+def test_either_party_the_mediator_or_the_centre_may_terminate(world, who):
+    m = started(world)
+    m = services.terminate(mediation=m, by=world[who], reason="无法达成一致")
+    assert m.state == MediationState.TERMINATED
+
+
+def test_outsiders_cannot_terminate_and_a_reason_is_required(world):
+    m = started(world)
+    with pytest.raises(PermissionDenied):
+        services.terminate(mediation=m, by=UserFactory(), reason="x")
+    with pytest.raises(services.MediationError):
+        services.terminate(mediation=m, by=world["claimant"], reason=" ")
+
+
+def test_deadline_job_reminds_then_expires_consent(world):
+    m = world["mediation"]
+    mail.outbox.clear()
+    with freeze_time(m.consent_due - timedelta(hours=24)):
+        assert services.run_deadlines()["reminded"] == 1
+        assert services.run_deadlines()["reminded"] == 0  # once
+    with freeze_time(m.consent_due + timedelta(minutes=1)):
+        assert services.run_deadlines()["consent_expired"] == 1
+    m.refresh_from_db()
+    assert m.state == MediationState.CONSENT_EXPIRED
+    event = CaseEvent.objects.get(case=world["case"], transition="expire_consent")
+    assert event.actor is None and event.note
+
+
+def test_deadline_job_ends_an_expired_mediation_period(world):
+    m = started(world)
+    with freeze_time(m.period_ends - timedelta(minutes=1)):
+        assert services.run_deadlines()["period_expired"] == 0
+    with freeze_time(m.period_ends + timedelta(minutes=1)):
+        assert services.run_deadlines()["period_expired"] == 1
+    m.refresh_from_db()
+    assert m.state == MediationState.TERMINATED
+
+
+def test_deadline_job_skips_suspended_mediations(world):
+    m = started(world)
+    services.suspend(mediation=m, by=world["mediator"], reason="暂停")
+    with freeze_time(m.period_ends + timedelta(days=1)):
+        assert services.run_deadlines()["period_expired"] == 0
+
+
+def test_respondent_claims_and_consents_through_the_web(world, client):
+    c = verified_client(client, world["respondent"])
+    response = c.post(reverse("mediation_invitation", args=[world["token"]]))
+    assert response.status_code == 302
+    c.post(reverse("mediation_action", args=[world["case"].url_key, "consent"]))
+    assert Mediation.objects.get(pk=world["mediation"].pk).state == MediationState.CONSENTED
+    assert world["case"].number.encode() in c.get(reverse("dashboard")).content
+
+
+def test_mediation_panel_is_404_for_outsiders(world, client):
+    c = verified_client(client, UserFactory())
+    assert c.get(reverse("mediation_panel", args=[world["case"].url_key])).status_code == 404
+    assert c.post(reverse("mediation_action", args=[world["case"].url_key, "consent"])).status_code == 404
+
+
+def test_anonymous_invitation_page_asks_to_log_in(world, client):
+    response = client.get(reverse("mediation_invitation", args=[world["token"]]))
+    assert response.status_code == 200
+    assert world["case"].number in response.content.decode()
+
+
+def test_run_deadlines_command(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with freeze_time(world["mediation"].consent_due + timedelta(hours=1)):
+        call_command("run_deadlines", stdout=out)
+    assert "'consent_expired': 1" in out.getvalue()
