@@ -1,10 +1,10 @@
-"""Demo public site: home page, guides and the filing page (idempotent)."""
+"""Demo public site: home page, guides, the filing page and the neutrals directory (idempotent)."""
 
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from cms.models import FilingCategory, FilingPage, GuidePage, HomePage
+from cms.models import FilingCategory, FilingPage, GuidePage, HomePage, NeutralDirectoryPage
 from portal.demo.content import FILING, GUIDES, HOME
 
 
@@ -62,6 +62,14 @@ def seed_pages(users=None) -> dict:
         page = FilingPage(title=FILING["title"], slug="file", intro=FILING["intro"],
                           before_you_start=FILING["before_you_start"], show_in_menus=True)
         page.categories = [FilingCategory(ip_type=t, guidance=g) for t, g in FILING["categories"]]
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created += 1
+    if not NeutralDirectoryPage.objects.exists():
+        page = NeutralDirectoryPage(
+            title="调解员与仲裁员名录", slug="neutrals", show_in_menus=True,
+            intro="<p>本中心调解员、仲裁员均经遴选并接受年度考核。当事人可按纠纷类型、地区、工作语言查找；"
+                  "具体案件的调解员、仲裁员由当事人选定或由中心依规则指定。</p>")
         home.add_child(instance=page)
         page.save_revision().publish()
         created += 1

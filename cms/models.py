@@ -1,21 +1,28 @@
 """Public site page types (Wagtail).
 
 Tree: HomePage (site root) → GuidePage (how to file, how mediation works, how
-arbitration works, fees) and FilingPage ("File a dispute", the entry to the
-filing wizard in portal).
+arbitration works, fees), FilingPage ("File a dispute", the entry to the
+filing wizard in portal) and NeutralDirectoryPage (the public list of
+mediators and arbitrators, with one sub-URL per profile).
 """
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 
 from cms.blocks import BodyBlock
 from portal.filing import FilingGuidance
-from portal.models import IPType
+from portal.models import IPType, NeutralProfile
+from portal.models.neutrals import LANGUAGE_NAMES
 
 
 class HomePage(Page):
@@ -26,7 +33,7 @@ class HomePage(Page):
     body = StreamField(BodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("lead"), FieldPanel("body")]
-    subpage_types = ["cms.GuidePage", "cms.FilingPage"]
+    subpage_types = ["cms.GuidePage", "cms.FilingPage", "cms.NeutralDirectoryPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -37,6 +44,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["guides"] = GuidePage.objects.child_of(self).live().public().in_menu()
         context["filing_page"] = FilingPage.objects.live().first()
+        context["directory_page"] = NeutralDirectoryPage.objects.live().public().first()
         return context
 
 
@@ -91,6 +99,91 @@ class FilingCategory(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("IP category")
+
+
+AVATAR_RENDITION = "fill-160x160"
+
+
+class NeutralDirectoryPage(RoutablePageMixin, Page):
+    """The public directory of mediators and arbitrators.
+
+    Lists the public `portal.NeutralProfile` rows with filters taken from the
+    query string, and serves each profile at `<this page>/<profile id>/`.
+    Profiles are edited in the back office (Directory → Neutrals), not here.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("neutrals directory page")
+
+    @staticmethod
+    def profiles():
+        """Public profiles with everything the templates show, in a fixed number of queries."""
+        photos = get_image_model().objects.prefetch_renditions(AVATAR_RENDITION)
+        return (NeutralProfile.objects.public().with_caseload()
+                .prefetch_related(Prefetch("photo", queryset=photos))
+                .order_by("display_name", "pk"))  # Meta.ordering is dropped by the GROUP BY
+
+    @staticmethod
+    def filter_profiles(queryset, params):
+        """Apply the directory's filters (role, ip, region, language, availability, q)."""
+        role = params.get("role")
+        if role == "mediator":
+            queryset = queryset.filter(is_mediator=True)
+        elif role == "arbitrator":
+            queryset = queryset.filter(is_arbitrator=True)
+        if params.get("ip") in IPType.values:
+            queryset = queryset.with_speciality(params["ip"])
+        if region := params.get("region", "").strip():
+            queryset = queryset.filter(region__icontains=region)
+        if params.get("language") in LANGUAGE_NAMES:
+            queryset = queryset.speaking(params["language"])
+        if params.get("availability") in NeutralProfile.Availability.values:
+            queryset = queryset.filter(availability=params["availability"])
+        if q := params.get("q", "").strip()[:100]:
+            queryset = queryset.filter(
+                Q(display_name__icontains=q) | Q(name_en__icontains=q) | Q(organisation__icontains=q)
+                | Q(industries__icontains=q) | Q(bio__icontains=q) | Q(bio_en__icontains=q))
+        return queryset
+
+    @path("")
+    def directory(self, request):
+        params = request.GET
+        profiles = self.filter_profiles(self.profiles(), params)
+        page_obj = Paginator(profiles, self.per_page).get_page(params.get("page"))
+        query = params.copy()
+        query.pop("page", None)
+        filters = {
+            "role": params.get("role", ""), "ip": params.get("ip", ""), "region": params.get("region", ""),
+            "language": params.get("language", ""), "availability": params.get("availability", ""),
+            "q": params.get("q", ""),
+        }
+        return self.render(request, context_overrides={
+            "page_obj": page_obj,
+            "profiles": page_obj.object_list,
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "query_string": query.urlencode(),
+            "ip_choices": IPType.choices,
+            "availability_choices": NeutralProfile.Availability.choices,
+            "language_choices": list(LANGUAGE_NAMES.items()),
+            "region_choices": sorted(set(NeutralProfile.objects.public().exclude(region="")
+                                         .values_list("region", flat=True))),
+        })
+
+    @path("<int:profile_id>/", name="profile")
+    def profile(self, request, profile_id: int):
+        profile = self.profiles().filter(pk=profile_id).first()
+        if profile is None:
+            raise Http404
+        return self.render(request, template="cms/neutral_profile.html", context_overrides={"profile": profile})
 
 
 def filing_guidance_from_page() -> FilingGuidance | None:

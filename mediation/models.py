@@ -25,12 +25,14 @@ class MediationState(models.TextChoices):
     CONSENT_EXPIRED = "consent_expired", _("Consent deadline passed")
     CONSENTED = "consented", _("Consented; appointing a mediator")
     IN_PROGRESS = "in_progress", _("Mediation in progress")
+    AGREEMENT_DRAFTED = "agreement_drafted", _("Settlement agreement drafted")
+    AGREEMENT_SIGNED = "agreement_signed", _("Settlement agreement signed and in effect")
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
 
 
 OPEN_STATES = [MediationState.AWAITING_CONSENT, MediationState.CONSENTED, MediationState.IN_PROGRESS,
-               MediationState.SUSPENDED]
+               MediationState.AGREEMENT_DRAFTED, MediationState.SUSPENDED]
 SUSPENDABLE_STATES = [MediationState.CONSENTED, MediationState.IN_PROGRESS]
 
 
@@ -55,6 +57,7 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     termination_reason = models.TextField(_("reason for termination"), blank=True)
+    agreement_effective_at = models.DateTimeField(_("agreement took effect"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     timeline_process = "mediation"
@@ -86,7 +89,8 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
         """(label, moment) of the deadline that matters now, for dashboards."""
         if self.state == MediationState.AWAITING_CONSENT:
             return _("respondent's answer"), self.consent_due
-        if self.state in (MediationState.CONSENTED, MediationState.IN_PROGRESS) and self.period_ends:
+        if self.state in (MediationState.CONSENTED, MediationState.IN_PROGRESS,
+                          MediationState.AGREEMENT_DRAFTED) and self.period_ends:
             return _("end of the mediation period"), self.period_ends
         return None, None
 
@@ -142,7 +146,20 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
     def terminate(self, *, by, note: str) -> None:
         self.termination_reason = note
 
-    @transition(field=state, source=[MediationState.CONSENTED, MediationState.IN_PROGRESS],
+    # --- the settlement agreement (mediation/agreements.py does the work) -------------------
+    @transition(field=state, source=[MediationState.IN_PROGRESS, MediationState.AGREEMENT_DRAFTED],
+                target=MediationState.AGREEMENT_DRAFTED, permission=mediation_rules.is_mediator)
+    def draft_agreement(self, *, by, note: str = "") -> None:
+        pass
+
+    @transition(field=state, source=MediationState.AGREEMENT_DRAFTED, target=MediationState.AGREEMENT_SIGNED,
+                permission=mediation_rules.is_party,
+                conditions=[lambda m: m.agreement.current_version().is_fully_signed()])
+    def agreement_takes_effect(self, *, by, note: str = "") -> None:
+        self.agreement_effective_at = timezone.now()
+
+    @transition(field=state, source=[MediationState.CONSENTED, MediationState.IN_PROGRESS,
+                                     MediationState.AGREEMENT_DRAFTED],
                 target=MediationState.TERMINATED, conditions=[lambda m: m.period_ends and timezone.now() >= m.period_ends])
     def expire_period(self, *, by=None, note: str = "") -> None:
         self.termination_reason = note
@@ -201,3 +218,77 @@ class Invitation(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SettlementAgreement(models.Model):
+    """The settlement agreement (调解协议) of a mediation, drafted in versions."""
+
+    mediation = models.OneToOneField(Mediation, on_delete=models.CASCADE, related_name="agreement")
+    created_at = models.DateTimeField(default=timezone.now)
+    signed_document = models.OneToOneField("notary.NotaryItem", null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="+")
+
+    def __str__(self) -> str:
+        return f"agreement {self.mediation.case}"
+
+    def current_version(self) -> "AgreementVersion":
+        return self.versions.order_by("-number").first()
+
+
+class AgreementVersion(models.Model):
+    """One version of the terms. Its SHA-256 (over the canonical JSON of case,
+    version number and terms) is what every signature binds."""
+
+    agreement = models.ForeignKey(SettlementAgreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    terms = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "number"], name="unique_agreement_version")]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+    def is_fully_signed(self) -> bool:
+        from portal.models import Party
+
+        parties = set(Party.objects.filter(case=self.agreement.mediation.case).values_list("pk", flat=True))
+        signed = set(self.signatures.filter(voided_at=None, version_sha256=self.sha256).values_list("party_id", flat=True))
+        return bool(parties) and parties <= signed
+
+
+class AgreementComment(models.Model):
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class AgreementSignature(models.Model):
+    """A party's signature on one exact version (its SHA-256), given after
+    re-authentication. A later version voids every earlier signature."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
+    party = models.ForeignKey("portal.Party", on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version_sha256 = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    with_otp = models.BooleanField(default=False)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "party"], name="one_signature_per_party_version")]
+
+    def __str__(self) -> str:
+        return f"{self.party} signed v{self.version.number}"

@@ -39,3 +39,7 @@ def is_mediator_or_manager(mediation, user) -> bool:
 def may_terminate(mediation, user) -> bool:
     """Mediation is voluntary: either party may end it, as may the mediator or the centre."""
     return is_mediator_or_manager(mediation, user) or is_party(mediation, user)
+
+
+def is_mediator(mediation, user) -> bool:
+    return bool(mediation.mediator_id and getattr(user, "pk", None) == mediation.mediator_id)

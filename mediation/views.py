@@ -44,6 +44,26 @@ def _mediation(request, key) -> Mediation:
     return mediation
 
 
+def _agreement_context(mediation, user) -> dict:
+    from mediation.forms import AgreementTermsForm, SignForm
+
+    agreement = getattr(mediation, "agreement", None) if hasattr(mediation, "agreement") else None
+    version = agreement.current_version() if agreement else None
+    from mediation.agreements import parties_represented
+
+    represented = parties_represented(mediation, user)
+    signed_ids = set(version.signatures.filter(voided_at=None).values_list("party_id", flat=True)) if version else set()
+    return {
+        "agreement": agreement, "version": version,
+        "terms_form": AgreementTermsForm(initial=AgreementTermsForm.initial_from(version.terms if version else {})),
+        "sign_form": SignForm(),
+        "may_sign": bool(version and mediation.state == MediationState.AGREEMENT_DRAFTED
+                         and any(p.pk not in signed_ids for p in represented)),
+        "party_rows": [{"party": p, "signed": p.pk in signed_ids} for p in mediation.case.parties.all()],
+        "comments": version.comments.select_related("author") if version else [],
+    }
+
+
 @login_required
 @require_http_methods(["GET"])
 def panel(request: HttpRequest, key: str) -> HttpResponse:
@@ -62,6 +82,8 @@ def panel(request: HttpRequest, key: str) -> HttpResponse:
         "appointments": mediation.appointments.select_related("mediator"),
         "mediators": User.objects.filter(role=User.Role.MEDIATOR, is_active=True).order_by("full_name"),
         "states": MediationState,
+        "is_mediator": rules.is_mediator(mediation, user),
+        **_agreement_context(mediation, user),
     })
 
 
@@ -88,6 +110,26 @@ def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
             if mediator is None:
                 raise ValidationError(services.MSG_NOT_A_MEDIATOR)
             services.propose_mediator(mediation=mediation, mediator=mediator, by=request.user)
+        elif name == "draft":
+            from mediation.agreements import draft_version
+            from mediation.forms import AgreementTermsForm
+
+            form = AgreementTermsForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errs in form.errors.values() for e in errs])
+            draft_version(mediation=mediation, by=request.user, terms=form.terms())
+        elif name in ("sign", "comment"):
+            from mediation import agreements
+
+            version = mediation.agreement.current_version() if hasattr(mediation, "agreement") else None
+            if version is None or str(version.pk) != request.POST.get("version"):
+                raise ValidationError(_("This version has been replaced; read and sign the current one."))
+            if name == "sign":
+                agreements.sign(version=version, by=request.user, password=request.POST.get("password", ""),
+                                otp_token=request.POST.get("otp_token", "").strip(),
+                                ip=request.META.get("REMOTE_ADDR"))
+            else:
+                agreements.comment(version=version, by=request.user, text=request.POST.get("text", ""))
         elif name in ACTIONS:
             ACTIONS[name](mediation, request.user, request.POST)
         else:

@@ -1,5 +1,5 @@
-"""The Wagtail back office (/admin/) is the staff's home: courts and
-organisations are managed here, and the intake queue is one click away."""
+"""The Wagtail back office (/admin/) is the staff's home: courts, organisations
+and the panel of neutrals are managed here, and the intake queue is one click away."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from portal.models import Court, Organisation
+from portal.models import Court, NeutralProfile, Organisation
 
 
 class CourtViewSet(ModelViewSet):
@@ -29,8 +29,28 @@ class OrganisationViewSet(ModelViewSet):
     form_fields = ["name", "kind", "credit_code"]
 
 
+class NeutralProfileViewSet(ModelViewSet):
+    """Case managers keep the mediator and arbitrator profiles the public directory shows."""
+
+    model = NeutralProfile
+    icon = "user"
+    menu_label = _("Neutrals")
+    list_display = ["display_name", "name_en", "user", "is_mediator", "is_arbitrator", "region", "availability",
+                    "is_public"]
+    list_filter = {"is_mediator": ["exact"], "is_arbitrator": ["exact"], "availability": ["exact"],
+                   "region": ["icontains"], "is_public": ["exact"]}
+    search_fields = ["display_name", "name_en", "organisation", "industries", "region", "user__email"]
+    search_backend_name = None  # plain ORM lookups: the model is not in the Wagtail search index
+    form_fields = ["user", "display_name", "name_en", "is_mediator", "is_arbitrator", "photo", "ip_specialities",
+                   "industries", "languages", "region", "organisation", "years_of_practice", "bio", "bio_en",
+                   "availability", "is_public"]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=NeutralProfile.objects.select_related("user"), **kwargs)
+
+
 class DirectoryGroup(ModelViewSetGroup):
-    items = (CourtViewSet("courts"), OrganisationViewSet("organisations"))
+    items = (CourtViewSet("courts"), OrganisationViewSet("organisations"), NeutralProfileViewSet("neutrals"))
     menu_label = _("Directory")
     menu_icon = "folder-open-inverse"
 

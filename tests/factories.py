@@ -165,3 +165,24 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     user = factory.SubFactory(MediatorFactory)
     role = CaseAssignment.Role.MEDIATOR
+
+
+class NeutralProfileFactory(factory.django.DjangoModelFactory):
+    """A public mediator profile; pass user=ArbitratorFactory(), is_arbitrator=True for an arbitrator."""
+
+    class Meta:
+        model = "portal.NeutralProfile"
+
+    user = factory.SubFactory(MediatorFactory)
+    display_name = factory.SelfAttribute("user.full_name")
+    is_mediator = True
+    ip_specialities = factory.LazyFunction(lambda: [IPType.TRADEMARK.value])
+    languages = "zh"
+    region = "浙江省杭州市"
+    organisation = "杭州市知识产权保护中心"
+    years_of_practice = 5
+    is_public = True
+
+
+class ArbitratorFactory(UserFactory):
+    role = User.Role.ARBITRATOR

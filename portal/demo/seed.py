@@ -24,6 +24,7 @@ from portal.models import (
     Court,
     IPRight,
     IPType,
+    NeutralProfile,
     Organisation,
     Party,
     Track,
@@ -49,6 +50,10 @@ USERS = [
     ("respondent@demo.test", "张三", User.Role.PARTY, {"phone": "13800000003"}),
     ("mediator@demo.test", "陈调解", User.Role.MEDIATOR, {}),
     ("arbitrator@demo.test", "刘仲裁", User.Role.ARBITRATOR, {}),
+    ("mediator2@demo.test", "沈雅琴", User.Role.MEDIATOR, {}),
+    ("mediator3@demo.test", "何文斌", User.Role.MEDIATOR, {}),
+    ("arbitrator2@demo.test", "楼建华", User.Role.ARBITRATOR, {}),
+    ("arbitrator3@demo.test", "叶思远", User.Role.ARBITRATOR, {}),
     ("clerk@demo.test", "周书记员", User.Role.CLERK, {}),
     ("manager@demo.test", "赵立案", User.Role.CASE_MANAGER, {"is_staff": True}),
     ("admin@demo.test", "系统管理员", User.Role.ADMIN, {"is_staff": True, "is_superuser": True}),
@@ -135,9 +140,69 @@ def _grant_back_office(manager: User) -> None:
     group, _ = Group.objects.get_or_create(name="Case managers")
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     group.permissions.add(*Permission.objects.filter(
-        content_type__app_label="portal", content_type__model__in=["court", "organisation"],
+        content_type__app_label="portal", content_type__model__in=["court", "organisation", "neutralprofile"],
         codename__regex=r"^(add|change|view)_"))
+    # Neutrals' photos: upload and choose images in the root collection.
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is not None:
+        for perm in Permission.objects.filter(content_type__app_label="wagtailimages",
+                                              codename__in=["add_image", "choose_image"]):
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=perm)
     manager.groups.add(group)
+
+
+# --- neutrals -------------------------------------------------------------------------------
+
+NEUTRALS = [
+    # login, English name, mediator, arbitrator, specialities, industries, languages, region, organisation,
+    # years, availability, bio
+    ("mediator", "Chen Tiaojie", True, False, [IPType.TRADEMARK, IPType.GEO_INDICATION], "茶叶, 农产品, 电子商务", "zh",
+     "浙江省杭州市", "杭州市知识产权保护中心", 12, NeutralProfile.Availability.AVAILABLE,
+     "<p>长期从事商标与地理标志纠纷调解工作，熟悉“西湖龙井”等地理标志产品的保护实践。"
+     "擅长在电商平台投诉与线下调解之间衔接，促成当事人就停止侵权、下架链接与赔偿数额达成一揽子协议。</p>"),
+    ("arbitrator", "Liu Zhongcai", False, True, [IPType.PATENT, IPType.TRADE_SECRET], "装备制造, 新材料", "zh,en",
+     "浙江省杭州市", "浙江大学知识产权学院", 18, NeutralProfile.Availability.LIMITED,
+     "<p>法学博士，教授，主要研究专利法与商业秘密保护。曾参与多部地方知识产权保护条例的起草论证，"
+     "担任仲裁员以来审理专利许可合同、技术秘密侵权等案件数十件。</p>"),
+    ("mediator2", "Shen Yaqin", True, False, [IPType.COPYRIGHT, IPType.TRADEMARK], "服装, 文化创意, 直播电商", "zh,en",
+     "浙江省宁波市", "宁波市知识产权纠纷人民调解委员会", 9, NeutralProfile.Availability.AVAILABLE,
+     "<p>原宁波市某基层法院知识产权庭法官，退休后从事专职调解。擅长服装图案、美术作品著作权及"
+     "直播带货中的商标侵权纠纷，注重当事人长期合作关系的维护。</p>"),
+    ("mediator3", "He Wenbin", True, True, [IPType.PATENT, IPType.PLANT_VARIETY], "农业, 种业, 生物技术", "zh",
+     "浙江省金华市", "杭州某律师事务所", 15, NeutralProfile.Availability.UNAVAILABLE,
+     "<p>执业律师、专利代理师，专注植物新品种权和农业专利纠纷。代理及调解案件覆盖杂交水稻、"
+     "茶树品种等领域，能够结合技术鉴定意见组织双方协商。</p>"),
+    ("arbitrator2", "Lou Jianhua", False, True, [IPType.TRADEMARK, IPType.COPYRIGHT, IPType.OTHER],
+     "小商品, 跨境电商, 外贸", "zh,en,ko", "浙江省义乌市", "浙江正和律师事务所", 21, NeutralProfile.Availability.AVAILABLE,
+     "<p>高级合伙人，长期为义乌小商品市场经营户和跨境电商企业提供知识产权合规服务，"
+     "熟悉涉外商标与平台规则，可使用英语、韩语审理涉外案件。</p>"),
+    ("arbitrator3", "Ye Siyuan", True, True, [IPType.TRADE_SECRET, IPType.COPYRIGHT], "软件, 互联网, 数字经济", "zh,en,ja",
+     "浙江省温州市", "温州大学法学院", 7, NeutralProfile.Availability.LIMITED,
+     "<p>副教授，研究方向为数据与软件知识产权保护。担任调解员和仲裁员处理软件著作权、"
+     "源代码商业秘密及数据爬取纠纷，具备计算机专业背景。</p>"),
+]
+
+
+def seed_neutrals(users: dict[str, User]) -> int:
+    """Directory profiles for the demo mediators and arbitrators (one per account)."""
+    created = 0
+    for (login, name_en, is_mediator, is_arbitrator, specialities, industries, languages, region, organisation,
+         years, availability, bio) in NEUTRALS:
+        user = users[login]
+        if NeutralProfile.objects.filter(user=user).exists():
+            continue
+        profile = NeutralProfile(
+            user=user, display_name=user.full_name, name_en=name_en, is_mediator=is_mediator,
+            is_arbitrator=is_arbitrator, ip_specialities=[str(t) for t in specialities], industries=industries,
+            languages=languages, region=region, organisation=organisation, years_of_practice=years,
+            availability=availability, is_public=True, bio=bio,
+            bio_en=f"<p>{name_en} serves on the centre's panel ({organisation}).</p>")
+        profile.full_clean()
+        profile.save()
+        created += 1
+    return created
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -281,7 +346,7 @@ def register_seeder(func) -> None:
 @transaction.atomic
 def seed_all() -> dict:
     users = seed_users()
-    report = {"users": len(users), "cases_created": seed_cases(users)}
+    report = {"users": len(users), "cases_created": seed_cases(users), "neutrals_created": seed_neutrals(users)}
     for seeder in _SEEDERS:
         report.update(seeder(users) or {})
     return report

@@ -15,11 +15,12 @@ from .cases import (
 )
 from .courts import Court
 from .documents import CaseDocument
+from .neutrals import NeutralProfile
 from .timeline import CaseEvent
 from .users import Organisation, User
 
 __all__ = [
     "Agent", "ArbitrationAgreement", "Case", "CaseAssignment", "CaseDocument", "CaseEvent",
-    "CaseNumberSequence", "CaseState", "Channel", "Court", "IPRight", "IPType", "Organisation",
+    "CaseNumberSequence", "CaseState", "Channel", "Court", "IPRight", "IPType", "NeutralProfile", "Organisation",
     "Party", "Track", "User",
 ]

@@ -13,8 +13,10 @@ from tests.conftest import verified_client
 
 
 class PageTreeTests(WagtailPageTestCase):
-    def test_home_page_takes_guides_and_the_filing_page(self):
-        self.assertAllowedSubpageTypes(HomePage, {GuidePage, FilingPage})
+    def test_home_page_takes_guides_the_filing_page_and_the_directory(self):
+        from cms.models import NeutralDirectoryPage
+
+        self.assertAllowedSubpageTypes(HomePage, {GuidePage, FilingPage, NeutralDirectoryPage})
 
     def test_guides_nest_only_under_home_or_guides(self):
         self.assertAllowedParentPageTypes(GuidePage, {HomePage, GuidePage})

@@ -271,3 +271,127 @@ def test_run_deadlines_command(world):
     with freeze_time(world["mediation"].consent_due + timedelta(hours=1)):
         call_command("run_deadlines", stdout=out)
     assert "'consent_expired': 1" in out.getvalue()
+
+
+# --- the settlement agreement ----------------------------------------------------------------
+
+TERMS = {"payment_amount": "30000", "instalments": [{"date": "2026-12-31", "amount": "10000"},
+                                                    {"date": "2027-01-31", "amount": "20000"}],
+         "cease_infringement": True, "remove_urls": ["https://shop.example.cn/item/1"], "remove_by": "2026-12-10",
+         "destroy_stock": True, "public_apology": "", "confidentiality": True, "costs": "各自承担",
+         "default_consequences": "逾期付款按日万分之五支付违约金", "other": ""}
+
+
+def set_password(user, password="sign-pass-1"):
+    user.set_password(password)
+    user.save()
+    return password
+
+
+def test_only_the_mediator_drafts_and_terms_are_checked(world):
+    from mediation import agreements
+
+    m = started(world)
+    with pytest.raises(PermissionDenied):
+        agreements.draft_version(mediation=m, by=world["claimant"], terms=TERMS)
+    with pytest.raises(Exception, match="add up"):
+        agreements.draft_version(mediation=m, by=world["mediator"], terms={**TERMS, "payment_amount": "1"})
+    version = agreements.draft_version(mediation=m, by=world["mediator"], terms=TERMS)
+    assert version.number == 1 and len(version.sha256) == 64
+    assert Mediation.objects.get(pk=m.pk).state == MediationState.AGREEMENT_DRAFTED
+
+
+def test_signing_needs_the_password_and_binds_the_version_hash(world):
+    from mediation import agreements
+
+    m = started(world)
+    version = agreements.draft_version(mediation=m, by=world["mediator"], terms=TERMS)
+    password = set_password(world["claimant"])
+    with pytest.raises(Exception, match="password"):
+        agreements.sign(version=version, by=world["claimant"], password="wrong")
+    [signature] = agreements.sign(version=version, by=world["claimant"], password=password)
+    assert signature.version_sha256 == version.sha256
+    with pytest.raises(PermissionDenied):
+        agreements.sign(version=version, by=world["mediator"], password=set_password(world["mediator"]))
+
+
+def test_respondent_cannot_sign_after_agreement_is_edited(world):
+    from mediation import agreements
+
+    m = started(world)
+    v1 = agreements.draft_version(mediation=m, by=world["mediator"], terms=TERMS)
+    agreements.sign(version=v1, by=world["claimant"], password=set_password(world["claimant"]))
+    v2 = agreements.draft_version(mediation=m, by=world["mediator"], terms={**TERMS, "costs": "被申请人承担"})
+    assert v1.signatures.get().voided_at is not None  # the edit voided the claimant's signature
+    with pytest.raises(services.MediationError) as exc:
+        agreements.sign(version=v1, by=world["respondent"], password=set_password(world["respondent"]))
+    assert exc.value.code == "stale_version"
+    agreements.sign(version=v2, by=world["respondent"], password="sign-pass-1")
+    assert Mediation.objects.get(pk=m.pk).state == MediationState.AGREEMENT_DRAFTED  # claimant must sign again
+
+
+def test_otp_is_required_when_the_signer_has_a_device(world):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mediation import agreements
+
+    m = started(world)
+    version = agreements.draft_version(mediation=m, by=world["mediator"], terms=TERMS)
+    device = TOTPDevice.objects.create(user=world["claimant"], name="app", confirmed=True)
+    password = set_password(world["claimant"])
+    with pytest.raises(Exception, match="authenticator"):
+        agreements.sign(version=version, by=world["claimant"], password=password)
+    device.refresh_from_db()
+    device.throttle_reset()
+    [sig] = agreements.sign(version=version, by=world["claimant"], password=password,
+                            otp_token=f"{totp(device.bin_key):06d}")
+    assert sig.with_otp
+
+
+def test_agreement_takes_effect_when_every_party_signed_and_is_notarised(world):
+    from mediation import agreements
+    from notary.pdf import validate_pdf
+
+    m = started(world)
+    version = agreements.draft_version(mediation=m, by=world["mediator"], terms=TERMS)
+    agreements.sign(version=version, by=world["claimant"], password=set_password(world["claimant"]))
+    agreements.sign(version=version, by=world["respondent"], password=set_password(world["respondent"]))
+    m = Mediation.objects.get(pk=m.pk)
+    assert m.state == MediationState.AGREEMENT_SIGNED and m.agreement_effective_at
+    item = m.agreement.signed_document
+    assert item.kind == "document" and item.leaf is not None
+    with item.file.open("rb") as fh:
+        pdf = fh.read()
+    assert validate_pdf(pdf).valid
+    with pytest.raises(services.MediationError):
+        agreements.sign(version=version, by=world["claimant"], password="sign-pass-1")
+
+
+def test_agreement_through_the_web(world, client):
+    m = started(world)
+    mediator = verified_client(client, world["mediator"])
+    key = world["case"].url_key
+    r = mediator.post(reverse("mediation_action", args=[key, "draft"]), {
+        "payment_amount": "5000", "instalments": "2026-12-31 5000", "cease_infringement": "on",
+        "remove_urls": "https://shop.example.cn/item/9", "remove_by": "2026-12-20", "confidentiality": "on"})
+    assert r.status_code == 302
+    version = Mediation.objects.get(pk=m.pk).agreement.current_version()
+    assert version.terms["instalments"] == [{"date": "2026-12-31", "amount": "5000.00"}]
+    mediator.logout()
+    for who in ("claimant", "respondent"):
+        password = set_password(world[who])  # before logging in: a new password ends old sessions
+        c = verified_client(client, world[who])
+        assert b"SHA-256" in c.get(reverse("mediation_panel", args=[key])).content
+        c.post(reverse("mediation_action", args=[key, "sign"]), {"version": version.pk, "password": password})
+        c.logout()
+    assert Mediation.objects.get(pk=m.pk).state == MediationState.AGREEMENT_SIGNED
+
+
+def test_bad_instalment_lines_are_refused_with_a_message(world, client):
+    started(world)
+    mediator = verified_client(client, world["mediator"])
+    r = mediator.post(reverse("mediation_action", args=[world["case"].url_key, "draft"]),
+                      {"payment_amount": "5000", "instalments": "next week 5000"}, follow=True)
+    assert "2026-12-31" in r.content.decode()  # the example in the message
+    assert not hasattr(Mediation.objects.get(pk=world["mediation"].pk), "agreement")

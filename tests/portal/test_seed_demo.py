@@ -8,7 +8,8 @@ from portal.services import intake
 
 pytestmark = pytest.mark.django_db
 
-LOGINS = ["claimant", "claimant2", "respondent", "mediator", "arbitrator", "clerk", "manager", "admin"]
+LOGINS = ["claimant", "claimant2", "respondent", "mediator", "arbitrator", "clerk", "manager", "admin",
+          "mediator2", "mediator3", "arbitrator2", "arbitrator3"]
 
 
 def seed():
