@@ -62,7 +62,7 @@ def clean_terms(terms: dict) -> dict:
         total = sum(Decimal(str(i["amount"])) for i in instalments)
         if total != amount:
             raise ValidationError(_("The instalments add up to %(total)s, not the payment amount %(amount)s.")
-                                  % {"total": f"{total:.2f}", "amount": f"{amount:.2f}"})
+                                  % {"total": f"{total:.2f}", "amount": f"{amount:.2f}"}, code="instalments")
         dates = [i["date"] for i in instalments]
         if dates != sorted(dates):
             raise ValidationError(_("List the instalments in date order."))

@@ -11,6 +11,10 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from mediation import receivers  # noqa: F401  (connects the hand-over at docketing)
+        from mediation.demo import seed_mediations
+        from portal.demo.seed import register_seeder
+
+        register_seeder(seed_mediations)
         from mediation.models import MediationState
         from portal.models.timeline import register_labels
 

@@ -60,6 +60,38 @@ def new_page(browser, live_server):
         context.close()
 
 
+def outside_event_loop(fn, *args, **kwargs):
+    """Run fn in a plain thread: Playwright's sync API keeps an asyncio loop
+    running in the test thread, and pyHanko (PDF signing) calls asyncio.run()."""
+    import threading
+
+    result, error = [], []
+
+    def target():
+        from django.db import connections
+
+        try:
+            result.append(fn(*args, **kwargs))
+        except BaseException as exc:  # re-raised in the test thread
+            error.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if error:
+        raise error[0]
+    return result[0] if result else None
+
+
+@pytest.fixture
+def seed_demo():
+    from django.core.management import call_command
+
+    return lambda: outside_event_loop(call_command, "seed_demo", stdout=open(os.devnull, "w"))
+
+
 @pytest.fixture
 def shot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ import base64
 import re
 
 import pytest
-from django.core.management import call_command
 from django_otp.oath import totp
 
 from portal.models import Case, CaseState
@@ -27,8 +26,8 @@ def log_out(page):
     page.click("header form button.link-button")
 
 
-def test_claimant_files_manager_dockets_claimant_sees_number(new_page, shot):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_claimant_files_manager_dockets_claimant_sees_number(new_page, shot, seed_demo):
+    seed_demo()
     page = new_page()
 
     # The public site, in Chinese, leads to the filing page and the wizard.
@@ -120,8 +119,8 @@ def test_claimant_files_manager_dockets_claimant_sees_number(new_page, shot):
     shot(page, "10-claimant-dashboard")
 
 
-def test_wizard_works_at_mobile_width(new_page, shot):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_wizard_works_at_mobile_width(new_page, shot, seed_demo):
+    seed_demo()
     page = new_page(width=390)
     log_in(page, "claimant@demo.test")
     page.goto("/dashboard/")
