@@ -27,6 +27,7 @@ from notary.services import log
 from notary.uploads import HashingUploadHandler
 from portal.selectors import cases_visible_to, get_visible_case
 from portal.services.documents import SNIFF_BYTES, clean_display_name, sniff_type
+from portal.views.cases import safe_attachment
 
 CERTIFICATE_NUMBER = re.compile(r"^NC-(\d{4})-(\d{8})$")
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -172,7 +173,7 @@ def item_download(request: HttpRequest, uid) -> FileResponse:
     item = visible_item(request, uid)
     item_services.record_custody(item=item, actor=request.user, action=CustodyEvent.Action.DOWNLOADED,
                                  ip=client_ip(request))
-    return _attachment(item.file.open("rb"), item.original_name, item.content_type)
+    return safe_attachment(item.file.open("rb"), item.original_name, item.content_type)
 
 
 @login_required
@@ -196,15 +197,6 @@ def item_certificate(request: HttpRequest, uid) -> HttpResponse:
                                  ip=client_ip(request), detail="certificate.pdf")
     response = HttpResponse(certificate_pdf(item, viewer=request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{item.certificate_number}.pdf"'
-    return response
-
-
-def _attachment(fh, name: str, content_type: str) -> FileResponse:
-    response = FileResponse(fh, as_attachment=True, filename=name.replace('"', "_").replace("\\", "_"),
-                            content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -105,10 +105,15 @@ def document_download(request: HttpRequest, key: str, uid: str) -> FileResponse:
     doc = case.documents.filter(uid=uid).first()
     if doc is None:
         raise Http404("No such document")
+    return safe_attachment(doc.file.open("rb"), doc.original_name, doc.content_type)
+
+
+def safe_attachment(fh, name: str, content_type: str) -> FileResponse:
+    """Serve a stored file as a download that a browser will never render in
+    the portal's origin (uploads are untrusted)."""
     # Quotes and backslashes are replaced so the header holds one plain filename parameter.
-    filename = doc.original_name.replace('"', "_").replace("\\", "_")
-    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=filename,
-                            content_type=doc.content_type)
+    filename = name.replace('"', "_").replace("\\", "_")
+    response = FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
