@@ -28,5 +28,10 @@ class MediationConfig(AppConfig):
             "terminate": _("Mediation terminated"),
             "expire_period": _("Mediation period ended"),
             "extend_period": _("Mediation period extended"),
+            "draft_agreement": _("Settlement agreement drafted"),
+            "agreement_takes_effect": _("Settlement agreement signed by every party"),
+            "apply_for_confirmation": _("Joint application for judicial confirmation filed"),
+            "confirm": _("Court confirmed the agreement"),
+            "reject_confirmation": _("Court did not confirm the agreement"),
             **{value: label for value, label in MediationState.choices},
         })

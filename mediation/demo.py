@@ -1,11 +1,12 @@
 """Demo mediations in each state reached so far (idempotent; called by seed_demo)."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from mediation import agreements, services
+from mediation import agreements, confirmation, services
 from mediation.models import Mediation
 from portal.demo.seed import PASSWORD, _build_case, _ref
-from portal.models import Case, Channel, IPType, Track
+from portal.models import Case, Channel, Court, IPType, Track
 from portal.services import intake
 
 # Each demo mediation is brought by a different company of the claimant's group:
@@ -19,6 +20,8 @@ PLAN = [
     ("med-declined", "declined", "被申请人拒绝调解", "杭州狮峰茶业有限公司", "91330106MA2B5XKQ8"),
     ("med-terminated", "terminated", "调解终结", "杭州虎跑茶业有限公司", "91330106MA2B6XKQ8"),
     ("med-suspended", "suspended", "调解中止", "杭州云栖茶业有限公司", "91330106MA2B7XKQ8"),
+    ("med-applied", "confirmation_applied", "已共同申请司法确认", "杭州翁家山茶业有限公司", "91330106MA2B8XKQ8"),
+    ("med-confirmed", "confirmed", "调解协议已经法院司法确认", "杭州满觉陇茶业有限公司", "91330106MA2B9XKQ8"),
 ]
 
 TERMS = {"payment_amount": "20000", "instalments": [], "cease_infringement": True,
@@ -48,11 +51,20 @@ def seed_mediations(users) -> dict:
                 if target != "consented":
                     services.propose_mediator(mediation=m, mediator=mediator, by=manager)
                     m = services.accept_appointment(mediation=m, by=mediator, disclosure="")
-                if target in ("agreement_drafted", "agreement_signed"):
+                if target in ("agreement_drafted", "agreement_signed", "confirmation_applied", "confirmed"):
                     version = agreements.draft_version(mediation=m, by=mediator, terms=TERMS)
                     agreements.sign(version=version, by=claimant, password=PASSWORD)
-                    if target == "agreement_signed":
+                    if target != "agreement_drafted":
                         agreements.sign(version=version, by=respondent, password=PASSWORD)
+                if target in ("confirmation_applied", "confirmed"):
+                    court = Court.objects.get(name="杭州市西湖区人民法院")
+                    for party_user in (claimant, respondent):
+                        confirmation.sign_application(mediation=Mediation.objects.get(pk=m.pk), by=party_user,
+                                                      court=court, password=PASSWORD)
+                if target == "confirmed":
+                    confirmation.record_ruling(mediation=Mediation.objects.get(pk=m.pk), by=users["clerk"],
+                                               confirmed=True, ruling_number="（2026）浙0106民特88号",
+                                               ruling_date=timezone.localdate())
                 if target == "terminated":
                     services.terminate(mediation=m, by=respondent, reason="双方对赔偿金额分歧过大。")
                 if target == "suspended":

@@ -62,3 +62,12 @@ class SignForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     otp_token = forms.CharField(label=_("Code from your authenticator app (if you use one)"), required=False,
                                 max_length=6)
+
+
+class RulingForm(forms.Form):
+    result = forms.ChoiceField(label=_("Ruling"), choices=[("confirmed", _("Confirmed")),
+                                                           ("rejected", _("Rejected"))], widget=forms.RadioSelect)
+    ruling_number = forms.CharField(label=_("Ruling number"), max_length=80,
+                                    help_text=_("e.g. (2026)浙0106民特123号"))
+    ruling_date = forms.DateField(label=_("Ruling date"), widget=forms.DateInput(attrs={"type": "date"}))
+    ruling_pdf = forms.FileField(label=_("The ruling (PDF)"), required=False)

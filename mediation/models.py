@@ -27,6 +27,9 @@ class MediationState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Mediation in progress")
     AGREEMENT_DRAFTED = "agreement_drafted", _("Settlement agreement drafted")
     AGREEMENT_SIGNED = "agreement_signed", _("Settlement agreement signed and in effect")
+    CONFIRMATION_APPLIED = "confirmation_applied", _("Judicial confirmation applied for")
+    CONFIRMED = "confirmed", _("Confirmed by the court")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed by the court")
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
 
@@ -92,6 +95,8 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
         if self.state in (MediationState.CONSENTED, MediationState.IN_PROGRESS,
                           MediationState.AGREEMENT_DRAFTED) and self.period_ends:
             return _("end of the mediation period"), self.period_ends
+        if self.state == MediationState.AGREEMENT_SIGNED:
+            return _("joint application for judicial confirmation"), self.confirmation_deadline()
         return None, None
 
     # --- consent -------------------------------------------------------------------------
@@ -157,6 +162,32 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
                 conditions=[lambda m: m.agreement.current_version().is_fully_signed()])
     def agreement_takes_effect(self, *, by, note: str = "") -> None:
         self.agreement_effective_at = timezone.now()
+
+    # --- judicial confirmation (mediation/confirmation.py does the work) ------------------------
+    @transition(field=state, source=MediationState.AGREEMENT_SIGNED, target=MediationState.CONFIRMATION_APPLIED,
+                permission=mediation_rules.is_party,
+                conditions=[lambda m: m.confirmation.is_jointly_signed(), lambda m: m.confirmation_window_open()])
+    def apply_for_confirmation(self, *, by, note: str = "") -> None:
+        pass
+
+    @transition(field=state, source=MediationState.CONFIRMATION_APPLIED, target=MediationState.CONFIRMED,
+                permission=mediation_rules.is_clerk_of_confirmation_court)
+    def confirm(self, *, by, note: str = "") -> None:
+        pass
+
+    @transition(field=state, source=MediationState.CONFIRMATION_APPLIED, target=MediationState.NOT_CONFIRMED,
+                permission=mediation_rules.is_clerk_of_confirmation_court)
+    def reject_confirmation(self, *, by, note: str = "") -> None:
+        pass
+
+    def confirmation_deadline(self):
+        if not self.agreement_effective_at:
+            return None
+        return self.agreement_effective_at + timedelta(days=settings.JUDICIAL_CONFIRMATION_DAYS)
+
+    def confirmation_window_open(self) -> bool:
+        deadline = self.confirmation_deadline()
+        return bool(deadline and timezone.now() <= deadline)
 
     @transition(field=state, source=[MediationState.CONSENTED, MediationState.IN_PROGRESS,
                                      MediationState.AGREEMENT_DRAFTED],
@@ -292,3 +323,38 @@ class AgreementSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} signed v{self.version.number}"
+
+
+class JudicialConfirmation(models.Model):
+    """The parties' joint application for judicial confirmation (司法确认,
+    Civil Procedure Law art. 205) and the court's ruling."""
+
+    class Ruling(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    mediation = models.OneToOneField(Mediation, on_delete=models.PROTECT, related_name="confirmation")
+    court = models.ForeignKey("portal.Court", on_delete=models.PROTECT, related_name="confirmation_applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimant_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                           related_name="+")
+    claimant_signed_at = models.DateTimeField(null=True)
+    respondent_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                             related_name="+")
+    respondent_signed_at = models.DateTimeField(null=True)
+    submitted_at = models.DateTimeField(null=True)
+    documents = models.ManyToManyField("notary.NotaryItem", related_name="+", blank=True)
+    ruling = models.CharField(_("ruling"), max_length=20, choices=Ruling.choices, blank=True)
+    ruling_number = models.CharField(_("ruling number"), max_length=80, blank=True)
+    ruling_date = models.DateField(_("ruling date"), null=True, blank=True)
+    ruling_document = models.ForeignKey("notary.NotaryItem", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.mediation.case} → {self.court}"
+
+    def is_jointly_signed(self) -> bool:
+        return bool(self.claimant_signed_at and self.respondent_signed_at)

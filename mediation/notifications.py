@@ -67,3 +67,11 @@ def transitioned(*, mediation, name, by, note) -> None:
 
 def mediator_proposed(*, appointment) -> None:
     _mail(appointment.mediator, "mediation_event", {"mediation": appointment.mediation, "event": "proposed"})
+
+
+def confirmation_filed(*, application) -> None:
+    """Tell the clerks of the court that a joint application is in their inbox."""
+    from portal.models import User
+
+    for clerk in User.objects.filter(role=User.Role.CLERK, court=application.court, is_active=True):
+        _mail(clerk, "mediation_event", {"mediation": application.mediation, "event": "confirmation_filed"})

@@ -43,3 +43,8 @@ def may_terminate(mediation, user) -> bool:
 
 def is_mediator(mediation, user) -> bool:
     return bool(mediation.mediator_id and getattr(user, "pk", None) == mediation.mediator_id)
+
+
+def is_clerk_of_confirmation_court(mediation, user) -> bool:
+    confirmation = getattr(mediation, "confirmation", None) if hasattr(mediation, "confirmation") else None
+    return bool(confirmation and getattr(user, "is_clerk", False) and user.court_id == confirmation.court_id)

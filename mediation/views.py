@@ -44,6 +44,18 @@ def _mediation(request, key) -> Mediation:
     return mediation
 
 
+def _ruling_form():
+    from mediation.forms import RulingForm
+
+    return RulingForm()
+
+
+def _eligible(mediation):
+    from mediation.confirmation import eligible_courts
+
+    return list(eligible_courts(mediation.case)) if mediation.state == MediationState.AGREEMENT_SIGNED else []
+
+
 def _agreement_context(mediation, user) -> dict:
     from mediation.forms import AgreementTermsForm, SignForm
 
@@ -83,6 +95,10 @@ def panel(request: HttpRequest, key: str) -> HttpResponse:
         "mediators": User.objects.filter(role=User.Role.MEDIATOR, is_active=True).order_by("full_name"),
         "states": MediationState,
         "is_mediator": rules.is_mediator(mediation, user),
+        "is_court_clerk": rules.is_clerk_of_confirmation_court(mediation, user),
+        "application": getattr(mediation, "confirmation", None) if hasattr(mediation, "confirmation") else None,
+        "eligible_courts": _eligible(mediation),
+        "ruling_form": _ruling_form(),
         **_agreement_context(mediation, user),
     })
 
@@ -130,6 +146,15 @@ def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
                                 ip=request.META.get("REMOTE_ADDR"))
             else:
                 agreements.comment(version=version, by=request.user, text=request.POST.get("text", ""))
+        elif name == "apply":
+            from mediation.confirmation import eligible_courts, sign_application
+
+            court = eligible_courts(mediation.case).filter(pk=request.POST.get("court") or 0).first()
+            if court is None:
+                raise ValidationError(_("Choose one of the courts offered."))
+            sign_application(mediation=mediation, by=request.user, court=court,
+                             password=request.POST.get("password", ""),
+                             otp_token=request.POST.get("otp_token", "").strip(), ip=request.META.get("REMOTE_ADDR"))
         elif name in ACTIONS:
             ACTIONS[name](mediation, request.user, request.POST)
         else:
@@ -140,4 +165,48 @@ def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Done."))
+    return redirect("mediation_panel", key=key)
+
+
+@login_required
+@require_http_methods(["GET"])
+def packet(request: HttpRequest, key: str) -> HttpResponse:
+    """The court packet (ZIP) for the clerk of the court applied to (and centre staff)."""
+    from mediation.confirmation import build_packet
+
+    mediation = _mediation(request, key)
+    application = getattr(mediation, "confirmation", None) if hasattr(mediation, "confirmation") else None
+    if application is None or application.submitted_at is None or not (
+            rules.is_clerk_of_confirmation_court(mediation, request.user) or request.user.is_case_manager):
+        raise Http404("No packet")
+    data = build_packet(application, by=request.user, ip=request.META.get("REMOTE_ADDR"))
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{mediation.case.number}-court-packet.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def ruling(request: HttpRequest, key: str) -> HttpResponse:
+    from mediation.confirmation import record_ruling
+    from mediation.forms import RulingForm
+
+    mediation = _mediation(request, key)
+    if not rules.is_clerk_of_confirmation_court(mediation, request.user):
+        raise Http404("Not the court applied to")
+    form = RulingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("mediation_panel", key=key)
+    try:
+        record_ruling(mediation=mediation, by=request.user, confirmed=form.cleaned_data["result"] == "confirmed",
+                      ruling_number=form.cleaned_data["ruling_number"], ruling_date=form.cleaned_data["ruling_date"],
+                      ruling_pdf=form.cleaned_data.get("ruling_pdf"))
+    except PermissionDenied:
+        raise Http404("Not allowed") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The ruling is recorded and the parties are notified."))
     return redirect("mediation_panel", key=key)

@@ -95,12 +95,19 @@ class PartyForm(forms.ModelForm):
 
     class Meta:
         model = Party
-        fields = ["kind", "name", "credit_code", "id_number", "address", "phone", "email", "shop_url"]
+        fields = ["kind", "name", "credit_code", "id_number", "address", "region_code", "phone", "email", "shop_url"]
         widgets = {"kind": forms.RadioSelect}
 
     def __init__(self, *args, side: str, **kwargs):
         self.side = side
         super().__init__(*args, **kwargs)
+        from portal.models import Court
+
+        districts = Court.objects.filter(level=Court.Level.BASIC).order_by("region_code").values_list("region_code", "name")
+        self.fields["region_code"] = forms.ChoiceField(
+            label=_("District (for court jurisdiction)"), required=False,
+            choices=[("", _("Not known / elsewhere"))] + [(code, f"{code} · {name}") for code, name in districts],
+            help_text=_("Where the party resides or has its seat; decides which courts may confirm a settlement."))
         if side == Party.Side.CLAIMANT:
             del self.fields["shop_url"]
 

@@ -55,6 +55,12 @@ def is_referring_clerk(user, case) -> bool:
 
 
 @rules.predicate
+def is_clerk_of_addressed_court(user, case) -> bool:
+    return bool(case is not None and user.is_authenticated and user.is_clerk and case.pk
+                and case.court_access.filter(court_id=user.court_id).exists())
+
+
+@rules.predicate
 def is_past_draft(user, case) -> bool:
     return case is not None and case.state != "draft"
 
@@ -70,7 +76,8 @@ def is_editable(user, case) -> bool:
 
 
 can_view_case = (
-    is_filer | is_party_or_agent | is_assigned | is_referring_clerk | (is_case_manager & is_past_draft)
+    is_filer | is_party_or_agent | is_assigned | is_referring_clerk | is_clerk_of_addressed_court
+    | (is_case_manager & is_past_draft)
 )
 # The filer edits, submits and withdraws; a claimant (or their agent) linked to
 # the case may also withdraw it, e.g. after a walk-in filing by staff.

@@ -3,7 +3,7 @@ portal.rules.can_view_case; tests check that the two agree."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from portal.models import Agent, Case, CaseAssignment, CaseEvent, CaseState, Party, User
+from portal.models import Agent, Case, CaseAssignment, CaseCourtAccess, CaseEvent, CaseState, Party, User
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -16,7 +16,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         | Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, active=True))
     )
     if user.is_clerk:
-        visible |= Q(referring_court_id=user.court_id)
+        visible |= Q(referring_court_id=user.court_id) | Exists(
+            CaseCourtAccess.objects.filter(case=OuterRef("pk"), court_id=user.court_id))
     if user.is_case_manager:
         visible |= ~Q(state=CaseState.DRAFT)
     return Case.objects.filter(visible)

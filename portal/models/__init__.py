@@ -5,6 +5,7 @@ from .cases import (
     ArbitrationAgreement,
     Case,
     CaseAssignment,
+    CaseCourtAccess,
     CaseNumberSequence,
     CaseState,
     Channel,
@@ -20,7 +21,7 @@ from .timeline import CaseEvent
 from .users import Organisation, User
 
 __all__ = [
-    "Agent", "ArbitrationAgreement", "Case", "CaseAssignment", "CaseDocument", "CaseEvent",
+    "Agent", "ArbitrationAgreement", "Case", "CaseAssignment", "CaseCourtAccess", "CaseDocument", "CaseEvent",
     "CaseNumberSequence", "CaseState", "Channel", "Court", "IPRight", "IPType", "NeutralProfile", "Organisation",
     "Party", "Track", "User",
 ]

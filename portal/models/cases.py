@@ -251,6 +251,9 @@ class Party(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    region_code = models.CharField(_("administrative division of residence"), max_length=6, blank=True,
+                                   help_text=_("GB/T 2260 code of the district where the party resides or has its seat; "
+                                               "decides which courts may confirm a settlement."))
     shop_url = models.URLField(_("e-commerce shop URL"), max_length=500, blank=True,
                                validators=[URLValidator(schemes=["http", "https"])])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -340,6 +343,22 @@ class CaseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_role_display()} · {self.user}"
+
+
+class CaseCourtAccess(models.Model):
+    """A court whose clerks may see this case besides the referring court: the
+    court a confirmation (or, later, enforcement) application is addressed to."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_access")
+    court = models.ForeignKey("portal.Court", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=60)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "court"], name="unique_case_court_access")]
+
+    def __str__(self) -> str:
+        return f"{self.court} · {self.case}"
 
 
 class CaseNumberSequence(models.Model):  # noqa: DJ008 - internal counter, never displayed

@@ -195,6 +195,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 PORTAL_CASE_NUMBER_PREFIX = env.str("PORTAL_CASE_NUMBER_PREFIX", default="ZJIP")
 # Days a claimant has to correct a filing the centre returned.
 PORTAL_CORRECTION_DAYS = env.int("PORTAL_CORRECTION_DAYS", default=15)
+# Where the centre (the mediation organisation) is: GB/T 2260 district code.
+PORTAL_CENTRE_REGION_CODE = env.str("PORTAL_CENTRE_REGION_CODE", default="330106")
 PORTAL_CENTRE_NAME = env.str("PORTAL_CENTRE_NAME", default="知识产权纠纷调解仲裁中心")
 
 # --- Mediation --------------------------------------------------------------------
@@ -205,6 +207,8 @@ MEDIATION_CONSENT_DAYS = env.int("MEDIATION_CONSENT_DAYS", default=7)
 MEDIATION_CONSENT_REMINDER_HOURS = env.int("MEDIATION_CONSENT_REMINDER_HOURS", default=48)
 MEDIATION_PERIOD_DAYS = env.int("MEDIATION_PERIOD_DAYS", default=30)
 MEDIATION_EXTENSION_DAYS = env.int("MEDIATION_EXTENSION_DAYS", default=30)
+# Civil Procedure Law art. 205: apply jointly within 30 days of the agreement taking effect.
+JUDICIAL_CONFIRMATION_DAYS = env.int("JUDICIAL_CONFIRMATION_DAYS", default=30)
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
 
 # --- Notary ---------------------------------------------------------------------

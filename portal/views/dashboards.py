@@ -54,6 +54,7 @@ def _neutral(request):
 
 
 def _clerk(request):
-    qs = with_listing_data(Case.objects.filter(referring_court=request.user.court)).order_by("-updated_at")
+    # Cases the court referred, and cases whose parties applied to it (e.g. for judicial confirmation).
+    qs = with_listing_data(cases_visible_to(request.user)).order_by("-updated_at")
     return render(request, "portal/dashboards/clerk.html",
                   {"rows": _rows(qs, request.user), "court": request.user.court})

@@ -16,34 +16,10 @@ from portal.models import CaseAssignment, CaseEvent, Organisation
 from portal.services import intake
 from portal.sms import LocmemBackend
 from tests.conftest import verified_client
-from tests.factories import AgentFactory, CaseFactory, ManagerFactory, MediatorFactory, UserFactory
+from tests.factories import AgentFactory, CaseFactory, MediatorFactory, UserFactory
+from tests.mediation.helpers import TERMS, claim_and_consent, set_password, started
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(django_capture_on_commit_callbacks):
-    claimant, respondent, manager, mediator = UserFactory(), UserFactory(), ManagerFactory(), MediatorFactory()
-    case = CaseFactory(created_by=claimant, complete=True, state="submitted")
-    case.parties.filter(side="respondent").update(email="seller@example.test", phone="13900000000")
-    LocmemBackend.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        case = intake.docket_case(case=case, by=manager)
-    invitation_mail = next(m for m in mail.outbox if m.to == ["seller@example.test"])
-    token = invitation_mail.body.split("/mediation/invitations/")[1].split("/")[0]
-    return {"case": case, "claimant": claimant, "respondent": respondent, "manager": manager, "mediator": mediator,
-            "token": token, "mediation": Mediation.objects.get(case=case)}
-
-
-def claim_and_consent(w):
-    services.claim_invitation(token=w["token"], user=w["respondent"])
-    return services.consent(mediation=w["mediation"], by=w["respondent"])
-
-
-def started(w):
-    m = claim_and_consent(w)
-    services.propose_mediator(mediation=m, mediator=w["mediator"], by=w["manager"])
-    return services.accept_appointment(mediation=m, by=w["mediator"], disclosure="")
 
 
 def test_docketing_a_mediation_case_opens_the_mediation_and_invites_the_respondent(world):
@@ -274,19 +250,6 @@ def test_run_deadlines_command(world):
 
 
 # --- the settlement agreement ----------------------------------------------------------------
-
-TERMS = {"payment_amount": "30000", "instalments": [{"date": "2026-12-31", "amount": "10000"},
-                                                    {"date": "2027-01-31", "amount": "20000"}],
-         "cease_infringement": True, "remove_urls": ["https://shop.example.cn/item/1"], "remove_by": "2026-12-10",
-         "destroy_stock": True, "public_apology": "", "confidentiality": True, "costs": "各自承担",
-         "default_consequences": "逾期付款按日万分之五支付违约金", "other": ""}
-
-
-def set_password(user, password="sign-pass-1"):
-    user.set_password(password)
-    user.save()
-    return password
-
 
 def test_only_the_mediator_drafts_and_terms_are_checked(world):
     from mediation import agreements
