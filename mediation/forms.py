@@ -66,7 +66,7 @@ class SignForm(forms.Form):
 
 class RulingForm(forms.Form):
     result = forms.ChoiceField(label=_("Ruling"), choices=[("confirmed", _("Confirmed")),
-                                                           ("rejected", _("Rejected"))], widget=forms.RadioSelect)
+                                                           ("rejected", _("Not confirmed"))], widget=forms.RadioSelect)
     ruling_number = forms.CharField(label=_("Ruling number"), max_length=80,
                                     help_text=_("e.g. (2026)浙0106民特123号"))
     ruling_date = forms.DateField(label=_("Ruling date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -331,7 +331,7 @@ class JudicialConfirmation(models.Model):
 
     class Ruling(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Not confirmed")
 
     mediation = models.OneToOneField(Mediation, on_delete=models.PROTECT, related_name="confirmation")
     court = models.ForeignKey("portal.Court", on_delete=models.PROTECT, related_name="confirmation_applications")
