@@ -61,6 +61,9 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     termination_reason = models.TextField(_("reason for termination"), blank=True)
     agreement_effective_at = models.DateTimeField(_("agreement took effect"), null=True, blank=True)
+    termination_certificate = models.OneToOneField("notary.NotaryItem", null=True, blank=True,
+                                                   on_delete=models.PROTECT, related_name="+",
+                                                   verbose_name=_("termination certificate"))
     created_at = models.DateTimeField(default=timezone.now)
 
     timeline_process = "mediation"

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -93,6 +94,27 @@ def claim_invitation(*, token: str, user: User) -> Mediation:
 # --- transitions ----------------------------------------------------------------------------
 
 REASON_REQUIRED = {"decline", "suspend", "terminate"}
+ENDED_WITHOUT_AGREEMENT = {MediationState.DECLINED, MediationState.CONSENT_EXPIRED, MediationState.TERMINATED}
+
+
+def issue_termination_certificate(*, mediation: Mediation, by: User | None, reason: str):
+    """调解终结书: when a mediation ends without an agreement, the centre issues a
+    signed, notarised certificate saying so (parties may then litigate or arbitrate)."""
+    from notary.models import NotaryItem
+    from notary.pdf import render_pdf, sign_pdf
+    from notary.services.items import register_file
+
+    case = mediation.case
+    pdf = render_pdf("pdf/termination_certificate.html", {
+        "mediation": mediation, "case": case, "parties": case.parties.all(), "reason": reason,
+        "ended_at": timezone.now()})
+    pdf = sign_pdf(pdf, reason="调解终结书 / Mediation termination certificate")
+    item = register_file(case=case, fileobj=ContentFile(pdf, name="termination.pdf"),
+                         original_name=f"调解终结书-{case.number}.pdf", content_type="application/pdf",
+                         submitter=by, kind=NotaryItem.Kind.DOCUMENT, description="调解终结书")
+    Mediation.objects.filter(pk=mediation.pk).update(termination_certificate=item)
+    mediation.termination_certificate = item
+    return item
 
 
 def _transition(*, mediation: Mediation, name: str, by: User | None, note: str = "",
@@ -111,6 +133,8 @@ def _transition(*, mediation: Mediation, name: str, by: User | None, note: str =
             raise MediationError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="conditions")
         method(by=by, note=note)
         locked.save()
+        if locked.state in ENDED_WITHOUT_AGREEMENT:
+            issue_termination_certificate(mediation=locked, by=by, reason=note)
         transaction.on_commit(lambda: notifications.transitioned(mediation=locked, name=name, by=by, note=note))
     return locked
 

@@ -361,3 +361,22 @@ def test_bad_instalment_lines_are_refused_with_a_message(world, client):
                       {"payment_amount": "5000", "instalments": "next week 5000"}, follow=True)
     assert "2026-12-31" in r.content.decode()  # the example in the message
     assert not hasattr(Mediation.objects.get(pk=world["mediation"].pk), "agreement")
+
+
+@pytest.mark.parametrize("how", ["terminate", "decline", "expire"])
+def test_a_mediation_ending_without_agreement_gets_a_signed_termination_certificate(world, how):
+    from notary.pdf import validate_pdf
+
+    if how == "terminate":
+        m = services.terminate(mediation=started(world), by=world["claimant"], reason="分歧过大")
+    elif how == "decline":
+        services.claim_invitation(token=world["token"], user=world["respondent"])
+        m = services.decline(mediation=world["mediation"], by=world["respondent"], reason="不同意调解")
+    else:
+        with freeze_time(world["mediation"].consent_due + timedelta(minutes=1)):
+            services.run_deadlines()
+        m = Mediation.objects.get(pk=world["mediation"].pk)
+    item = Mediation.objects.get(pk=m.pk).termination_certificate
+    assert item is not None and item.leaf is not None and item.kind == "document"
+    with item.file.open("rb") as fh:
+        assert validate_pdf(fh.read()).valid
