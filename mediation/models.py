@@ -131,6 +131,11 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
         appointment.save(update_fields=["accepted_at", "status"])
         self.mediator = appointment.mediator
 
+    @transition(field=state, source=MediationState.IN_PROGRESS, target=MediationState.CONSENTED,
+                permission=mediation_rules.is_manager)
+    def replace_mediator(self, *, by, note: str) -> None:
+        self.mediator = None
+
     def pending_appointment(self):
         return self.appointments.filter(status=MediatorAppointment.Status.PROPOSED).first()
 
@@ -361,3 +366,48 @@ class JudicialConfirmation(models.Model):
 
     def is_jointly_signed(self) -> bool:
         return bool(self.claimant_signed_at and self.respondent_signed_at)
+
+
+class MediatorNomination(models.Model):
+    """A side's choice from the directory of neutrals. When both sides name the
+    same mediator, the centre's conflict check runs and the mediator is proposed."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="nominations")
+    side = models.CharField(max_length=12)
+    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mediation", "side"], name="one_nomination_per_side")]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.mediator}"
+
+
+class MediatorObjection(models.Model):
+    """Each side may object once to the appointed or proposed mediator, with a
+    reason; a case manager decides."""
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("Pending")
+        UPHELD = "upheld", _("Upheld: the mediator is replaced")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    appointment = models.ForeignKey(MediatorAppointment, on_delete=models.PROTECT, related_name="objections")
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="objections")
+    side = models.CharField(max_length=12)
+    reason = models.TextField(_("reason"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True, default="")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mediation", "side"], name="one_objection_per_side")]
+
+    def __str__(self) -> str:
+        return f"{self.side} objects to {self.appointment.mediator}"

@@ -48,3 +48,7 @@ def is_mediator(mediation, user) -> bool:
 def is_clerk_of_confirmation_court(mediation, user) -> bool:
     confirmation = getattr(mediation, "confirmation", None) if hasattr(mediation, "confirmation") else None
     return bool(confirmation and getattr(user, "is_clerk", False) and user.court_id == confirmation.court_id)
+
+
+def is_manager(mediation, user) -> bool:
+    return bool(case_rules.is_case_manager(user))

@@ -300,3 +300,97 @@ def run_deadlines(*, now=None) -> dict[str, int]:
                     note=_("The mediation period ended without a settlement (调解终结)."))
         counts["period_expired"] += 1
     return counts
+
+
+# --- the parties' own choice, and objections ---------------------------------------------------
+
+def _party_side(mediation: Mediation, user: User) -> str:
+    from mediation import rules
+
+    if rules.is_claimant_side(mediation, user):
+        return "claimant"
+    if rules.is_respondent_side(mediation, user):
+        return "respondent"
+    raise PermissionDenied(MSG_NOT_ALLOWED)
+
+
+def nominate_mediator(*, mediation: Mediation, by: User, mediator: User):
+    """A side picks a mediator from the directory; when both sides picked the
+    same one, that mediator is proposed (after the conflict check)."""
+    from mediation.models import MediatorNomination
+    from portal.models import NeutralProfile
+
+    side = _party_side(mediation, by)
+    if not NeutralProfile.objects.public().filter(user=mediator, is_mediator=True).exists():
+        raise MediationError(MSG_NOT_A_MEDIATOR, code="not_a_mediator")
+    with transaction.atomic():
+        locked = Mediation.objects.select_for_update().get(pk=mediation.pk)
+        if locked.state != MediationState.CONSENTED or locked.pending_appointment() is not None:
+            raise MediationError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="wrong_state")
+        MediatorNomination.objects.update_or_create(mediation=locked, side=side,
+                                                    defaults={"mediator": mediator, "nominated_by": by})
+        choices = set(locked.nominations.values_list("mediator_id", flat=True))
+        if locked.nominations.count() == 2 and len(choices) == 1:
+            return _propose(mediation=locked, mediator=mediator, by=by)
+    return None
+
+
+def _propose(*, mediation: Mediation, mediator: User, by: User) -> MediatorAppointment:
+    reasons = conflicts_of_interest(mediator=mediator, case=mediation.case)
+    if reasons:
+        raise MediationError(" ".join(str(r) for r in reasons), code="conflict")
+    mediation.appointments.filter(status=MediatorAppointment.Status.PROPOSED).update(
+        status=MediatorAppointment.Status.REMOVED)
+    appointment = MediatorAppointment.objects.create(mediation=mediation, mediator=mediator, proposed_by=by)
+    CaseAssignment.objects.update_or_create(case=mediation.case, user=mediator, role=CaseAssignment.Role.MEDIATOR,
+                                            defaults={"active": True})
+    transaction.on_commit(lambda: notifications.mediator_proposed(appointment=appointment))
+    return appointment
+
+
+def object_to_mediator(*, mediation: Mediation, by: User, reason: str):
+    """Each side may object once, with a reason, to the proposed or appointed mediator."""
+    from mediation.models import MediatorObjection
+
+    side = _party_side(mediation, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise MediationError(MSG_REASON_REQUIRED, code="reason_required")
+    with transaction.atomic():
+        locked = Mediation.objects.select_for_update().get(pk=mediation.pk)
+        appointment = locked.pending_appointment() or locked.appointments.filter(
+            status=MediatorAppointment.Status.ACCEPTED, mediator=locked.mediator).first()
+        if appointment is None or locked.state not in (MediationState.CONSENTED, MediationState.IN_PROGRESS):
+            raise MediationError(_("There is no mediator to object to."), code="wrong_state")
+        if MediatorObjection.objects.filter(mediation=locked, side=side).exists():
+            raise MediationError(_("Each side may object to the mediator only once."), code="already_objected")
+        return MediatorObjection.objects.create(appointment=appointment, mediation=locked, side=side, reason=reason,
+                                                raised_by=by)
+
+
+def decide_objection(*, objection, by: User, uphold: bool, note: str = ""):
+    """A case manager decides; an upheld objection removes the mediator and the
+    centre (or the parties) choose again."""
+    from mediation.models import MediatorObjection
+
+    if not by.is_case_manager:
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    with transaction.atomic():
+        objection = MediatorObjection.objects.select_for_update().select_related("appointment").get(pk=objection.pk)
+        if objection.decision:
+            raise MediationError(_("This objection has already been decided."), code="decided")
+        objection.decision = MediatorObjection.Decision.UPHELD if uphold else MediatorObjection.Decision.DISMISSED
+        objection.decided_by, objection.decided_at, objection.decision_note = by, timezone.now(), note.strip()
+        objection.save()
+        if uphold:
+            appointment = objection.appointment
+            was_accepted = appointment.status == MediatorAppointment.Status.ACCEPTED
+            appointment.status = MediatorAppointment.Status.REMOVED
+            appointment.save(update_fields=["status"])
+            CaseAssignment.objects.filter(case=objection.mediation.case, user=appointment.mediator,
+                                          role=CaseAssignment.Role.MEDIATOR).update(active=False)
+            objection.mediation.nominations.all().delete()
+            if was_accepted:
+                _transition(mediation=objection.mediation, name="replace_mediator", by=by,
+                            note=_("Objection upheld: %(reason)s") % {"reason": objection.reason})
+    return objection

@@ -44,6 +44,12 @@ def _mediation(request, key) -> Mediation:
     return mediation
 
 
+def _directory_mediators():
+    from portal.models import NeutralProfile
+
+    return NeutralProfile.objects.public().filter(is_mediator=True).select_related("user").order_by("display_name")
+
+
 def _ruling_form():
     from mediation.forms import RulingForm
 
@@ -99,6 +105,9 @@ def panel(request: HttpRequest, key: str) -> HttpResponse:
         "application": getattr(mediation, "confirmation", None) if hasattr(mediation, "confirmation") else None,
         "eligible_courts": _eligible(mediation),
         "ruling_form": _ruling_form(),
+        "directory_mediators": _directory_mediators(),
+        "nominations": mediation.nominations.select_related("mediator"),
+        "objections": mediation.objections.select_related("raised_by", "appointment__mediator"),
         **_agreement_context(mediation, user),
     })
 
@@ -126,6 +135,20 @@ def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
             if mediator is None:
                 raise ValidationError(services.MSG_NOT_A_MEDIATOR)
             services.propose_mediator(mediation=mediation, mediator=mediator, by=request.user)
+        elif name == "nominate":
+            mediator = User.objects.filter(pk=request.POST.get("mediator") or 0).first()
+            if mediator is None:
+                raise ValidationError(services.MSG_NOT_A_MEDIATOR)
+            services.nominate_mediator(mediation=mediation, by=request.user, mediator=mediator)
+        elif name == "object":
+            services.object_to_mediator(mediation=mediation, by=request.user, reason=request.POST.get("reason", ""))
+        elif name == "decide_objection":
+            objection = mediation.objections.filter(pk=request.POST.get("objection") or 0).first()
+            if objection is None:
+                raise Http404("No such objection")
+            services.decide_objection(objection=objection, by=request.user,
+                                      uphold=request.POST.get("decision") == "uphold",
+                                      note=request.POST.get("note", ""))
         elif name == "draft":
             from mediation.agreements import draft_version
             from mediation.forms import AgreementTermsForm

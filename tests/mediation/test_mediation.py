@@ -380,3 +380,67 @@ def test_a_mediation_ending_without_agreement_gets_a_signed_termination_certific
     assert item is not None and item.leaf is not None and item.kind == "document"
     with item.file.open("rb") as fh:
         assert validate_pdf(fh.read()).valid
+
+
+# --- choosing the mediator together, and objections ----------------------------------------
+
+def _directory(*users):
+    from tests.factories import NeutralProfileFactory
+
+    for user in users:
+        NeutralProfileFactory(user=user, is_public=True)
+
+
+def test_both_sides_picking_the_same_mediator_proposes_them(world):
+    m = claim_and_consent(world)
+    other = MediatorFactory()
+    _directory(world["mediator"], other)
+    assert services.nominate_mediator(mediation=m, by=world["claimant"], mediator=world["mediator"]) is None
+    assert services.nominate_mediator(mediation=m, by=world["respondent"], mediator=other) is None  # no match yet
+    appointment = services.nominate_mediator(mediation=m, by=world["respondent"], mediator=world["mediator"])
+    assert appointment.mediator == world["mediator"]
+
+
+def test_only_public_directory_mediators_can_be_picked(world):
+    m = claim_and_consent(world)
+    with pytest.raises(services.MediationError):
+        services.nominate_mediator(mediation=m, by=world["claimant"], mediator=world["mediator"])  # no profile
+    with pytest.raises(PermissionDenied):
+        _directory(world["mediator"])
+        services.nominate_mediator(mediation=m, by=world["mediator"], mediator=world["mediator"])
+
+
+def test_each_side_objects_once_and_an_upheld_objection_replaces_the_mediator(world):
+    m = started(world)
+    objection = services.object_to_mediator(mediation=m, by=world["respondent"], reason="调解员曾为申请人提供法律咨询")
+    with pytest.raises(services.MediationError) as exc:
+        services.object_to_mediator(mediation=m, by=world["respondent"], reason="再次异议")
+    assert exc.value.code == "already_objected"
+    with pytest.raises(PermissionDenied):
+        services.decide_objection(objection=objection, by=world["claimant"], uphold=True)
+    services.decide_objection(objection=objection, by=world["manager"], uphold=True)
+    m = Mediation.objects.get(pk=m.pk)
+    assert m.state == MediationState.CONSENTED and m.mediator is None
+    assert not CaseAssignment.objects.filter(case=world["case"], user=world["mediator"], active=True).exists()
+    with pytest.raises(services.MediationError):
+        services.decide_objection(objection=objection, by=world["manager"], uphold=False)
+
+
+def test_a_dismissed_objection_keeps_the_mediator(world):
+    m = started(world)
+    objection = services.object_to_mediator(mediation=m, by=world["claimant"], reason="担心不中立")
+    services.decide_objection(objection=objection, by=world["manager"], uphold=False, note="无事实依据")
+    assert Mediation.objects.get(pk=m.pk).state == MediationState.IN_PROGRESS
+
+
+def test_objection_through_the_web_and_manager_decision(world, client):
+    m = started(world)
+    c = verified_client(client, world["respondent"])
+    c.post(reverse("mediation_action", args=[world["case"].url_key, "object"]), {"reason": "曾代理申请人"})
+    objection = m.objections.get()
+    c.logout()
+    mc = verified_client(client, world["manager"])
+    assert "曾代理申请人" in mc.get(reverse("mediation_panel", args=[world["case"].url_key])).content.decode()
+    mc.post(reverse("mediation_action", args=[world["case"].url_key, "decide_objection"]),
+            {"objection": objection.pk, "decision": "uphold", "note": "成立"})
+    assert Mediation.objects.get(pk=m.pk).state == MediationState.CONSENTED
