@@ -161,11 +161,14 @@ def terminate(*, mediation: Mediation, by: User, reason: str) -> Mediation:
 
 # --- mediator appointment ------------------------------------------------------------------------
 
-def _identifiers(parties) -> set[str]:
+def _identifiers(parties, *, related: bool = False) -> set[str]:
     ids = set()
     for p in parties:
-        for value in (p.credit_code, p.id_number, p.name):
-            if value:
+        values = [p.credit_code, p.id_number, p.name]
+        if related:
+            values += p.related_parties.splitlines()
+        for value in values:
+            if value and value.strip():
                 ids.add(value.strip().upper())
     return ids
 
@@ -173,14 +176,16 @@ def _identifiers(parties) -> set[str]:
 def conflicts_of_interest(*, mediator: User, case: Case) -> list[str]:
     """Reasons this mediator may not mediate this case (empty list: none found).
 
-    Checks what the portal knows: the mediator acted as an agent for a party in
-    any case; works for (or at) a party's organisation; works at the law firm of
-    an agent in this case; or already mediated a case between the same parties.
+    Checks what the portal knows: the mediator acted as an agent for a party (or
+    a related party recorded on either side) in any case; works for a party or a
+    related party; works at the law firm of an agent in this case; or already
+    mediated a case between the same parties.
     """
     parties = list(case.parties.all())
     claimants = _identifiers(p for p in parties if p.side == Party.Side.CLAIMANT)
     respondents = _identifiers(p for p in parties if p.side == Party.Side.RESPONDENT)
-    everyone = claimants | respondents
+    # Related parties recorded on either side count as the party itself.
+    everyone = _identifiers(parties, related=True)
     reasons = []
     represented = Agent.objects.filter(user=mediator).select_related("party")
     if any(_identifiers([a.party]) & everyone for a in represented):

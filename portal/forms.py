@@ -95,8 +95,9 @@ class PartyForm(forms.ModelForm):
 
     class Meta:
         model = Party
-        fields = ["kind", "name", "credit_code", "id_number", "address", "region_code", "phone", "email", "shop_url"]
-        widgets = {"kind": forms.RadioSelect}
+        fields = ["kind", "name", "credit_code", "id_number", "address", "region_code", "phone", "email", "shop_url",
+                  "related_parties"]
+        widgets = {"kind": forms.RadioSelect, "related_parties": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, side: str, **kwargs):
         self.side = side

@@ -256,6 +256,10 @@ class Party(models.Model):
                                                "decides which courts may confirm a settlement."))
     shop_url = models.URLField(_("e-commerce shop URL"), max_length=500, blank=True,
                                validators=[URLValidator(schemes=["http", "https"])])
+    related_parties = models.TextField(
+        _("related parties"), blank=True,
+        help_text=_("Parent, subsidiary or affiliated companies and persons, one per line (name or credit code). "
+                    "Used to check that the mediator or arbitrator has no conflict of interest."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="party_roles", help_text=_("The account that acts for this party."))
     position = models.PositiveSmallIntegerField(default=0)

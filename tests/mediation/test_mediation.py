@@ -444,3 +444,15 @@ def test_objection_through_the_web_and_manager_decision(world, client):
     mc.post(reverse("mediation_action", args=[world["case"].url_key, "decide_objection"]),
             {"objection": objection.pk, "decision": "uphold", "note": "成立"})
     assert Mediation.objects.get(pk=m.pk).state == MediationState.CONSENTED
+
+
+def test_mediator_working_for_a_related_party_is_refused(world):
+    m = claim_and_consent(world)
+    respondent = world["case"].parties.get(side="respondent")
+    respondent.related_parties = "义乌某某控股有限公司\n91330782MA2E8AAN9X"
+    respondent.save()
+    world["mediator"].organisation = Organisation.objects.create(name="义乌某某控股有限公司")
+    world["mediator"].save()
+    with pytest.raises(services.MediationError) as exc:
+        services.propose_mediator(mediation=m, mediator=world["mediator"], by=world["manager"])
+    assert exc.value.code == "conflict"
