@@ -84,6 +84,16 @@ class Mediation(ConcurrentTransitionMixin, models.Model):
         return self.state in OPEN_STATES
 
     @property
+    def badge_class(self) -> str:
+        """CSS class of the status badge: green for success, red for an end without one."""
+        if self.state in (MediationState.AGREEMENT_SIGNED, MediationState.CONFIRMED):
+            return "docketed"
+        if self.state in (MediationState.DECLINED, MediationState.CONSENT_EXPIRED, MediationState.TERMINATED,
+                          MediationState.NOT_CONFIRMED):
+            return "withdrawn"
+        return "submitted"
+
+    @property
     def deadline_label(self):
         return self.current_deadline()[0]
 
