@@ -216,15 +216,7 @@ def propose_mediator(*, mediation: Mediation, mediator: User, by: User) -> Media
         locked = Mediation.objects.select_for_update().get(pk=mediation.pk)
         if locked.state != MediationState.CONSENTED:
             raise MediationError(MSG_WRONG_STATE % {"state": locked.get_state_display()}, code="wrong_state")
-        reasons = conflicts_of_interest(mediator=mediator, case=locked.case)
-        if reasons:
-            raise MediationError(" ".join(str(r) for r in reasons), code="conflict")
-        locked.appointments.filter(status=MediatorAppointment.Status.PROPOSED).update(
-            status=MediatorAppointment.Status.REMOVED)
-        appointment = MediatorAppointment.objects.create(mediation=locked, mediator=mediator, proposed_by=by)
-        CaseAssignment.objects.update_or_create(case=locked.case, user=mediator, role=CaseAssignment.Role.MEDIATOR,
-                                                defaults={"active": True})
-        transaction.on_commit(lambda: notifications.mediator_proposed(appointment=appointment))
+        appointment = _propose(mediation=locked, mediator=mediator, by=by)
     return appointment
 
 
