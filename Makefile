@@ -13,12 +13,17 @@ PORT   ?= 8000
 RUN_PACKAGES  := fonts-wqy-microhei libharfbuzz-subset0 libmagic1 gettext libpango-1.0-0 libpangoft2-1.0-0 chromium
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils openssl
 
-.PHONY: run test system-deps system-deps-test venv venv-dev migrate messages seed serve worker check lint clean
+.PHONY: run test system-deps system-deps-test venv venv-dev migrate messages seed serve worker check lint clean axe
 
 run: system-deps venv migrate messages seed serve
 
-test: system-deps-test venv-dev messages
+test: system-deps-test venv-dev messages axe
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+# axe-core for the accessibility tests, pinned, from the npm registry into var/axe/
+# (nothing to do once it is there; without npm the tests say so and skip).
+axe: venv-dev
+	@$(BIN)/python -m tests.browser.axe
 
 # Installs missing Debian packages when run as root; otherwise prints the apt line.
 system-deps:

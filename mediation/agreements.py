@@ -10,7 +10,6 @@ signature given to an earlier one, so nobody is bound to terms they did not see.
 from __future__ import annotations
 
 import hashlib
-import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mediation.models import (
     AgreementComment,
@@ -31,13 +28,11 @@ from mediation.models import (
 )
 from mediation.services import MSG_NOT_ALLOWED, MediationError, _transition
 from portal.models import Party, User
+from portal.services.signing import canonical
+from portal.services.signing import reauthenticate as _reauthenticate
 
 TERM_KEYS = ("payment_amount", "instalments", "cease_infringement", "remove_urls", "remove_by", "destroy_stock",
              "public_apology", "confidentiality", "costs", "default_consequences", "other")
-
-
-def canonical(data) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def version_hash(*, case_number: str, number: int, terms: dict) -> str:
@@ -113,17 +108,6 @@ def parties_represented(mediation: Mediation, user: User) -> list[Party]:
     own = list(case.parties.filter(user=user))
     via_agent = [a.party for a in case.agents.filter(user=user).select_related("party")]
     return list({p.pk: p for p in own + via_agent}.values())
-
-
-def _reauthenticate(user: User, password: str, otp_token: str) -> bool:
-    if not password or not user.check_password(password):
-        raise ValidationError(_("Your password is not correct."), code="password")
-    if user_has_device(user, confirmed=True):
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            if otp_token.isdigit() and device.verify_is_allowed()[0] and device.verify_token(otp_token):
-                return True
-        raise ValidationError(_("Enter the current code from your authenticator app."), code="otp")
-    return False
 
 
 def sign(*, version: AgreementVersion, by: User, password: str, otp_token: str = "",

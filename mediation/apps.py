@@ -12,9 +12,16 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from mediation import receivers  # noqa: F401  (connects the hand-over at docketing)
         from mediation.demo import seed_mediations
+        from mediation.sessions import receivers as session_receivers  # noqa: F401  (live rooms follow access changes)
         from portal.demo.seed import register_seeder
 
         register_seeder(seed_mediations)
+        from mediation.deadlines import mediation_deadlines
+        from mediation.services import run_deadlines
+        from portal.deadlines import register_deadline_job, register_deadline_provider
+
+        register_deadline_job(run_deadlines)
+        register_deadline_provider(mediation_deadlines)
         from mediation.models import MediationState
         from portal.models.timeline import register_labels
 

@@ -12,10 +12,6 @@ re-authenticated signature from each side.
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -25,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation import notifications, rules
-from mediation.agreements import _reauthenticate
 from mediation.models import JudicialConfirmation, Mediation, MediationState
 from mediation.services import MSG_NOT_ALLOWED, MediationError, _transition
 from portal.models import Case, CaseCourtAccess, Court, IPType, User
+from portal.services.signing import reauthenticate as _reauthenticate
 
 # IP disputes heard at first instance by intermediate (or specialised IP) courts.
 INTERMEDIATE_IP_TYPES = {IPType.PATENT, IPType.PLANT_VARIETY, IPType.TRADE_SECRET}
@@ -104,7 +100,8 @@ def _file(*, mediation: Mediation, application: JudicialConfirmation, by: User) 
     context = {"case": case, "mediation": mediation, "application": application, "parties": case.parties.all(),
                "agents": case.agents.select_related("party"), "agreement": mediation.agreement,
                "version": mediation.agreement.current_version(),
-               "evidence": case.notary_items.select_related("leaf").exclude(kind=NotaryItem.Kind.DOCUMENT),
+               "evidence": case.notary_items.select_related("leaf").exclude(kind=NotaryItem.Kind.DOCUMENT)
+               .filter(private_to_side=""),
                "events": case.events.select_related("actor").order_by("at", "id")}
     generated = [
         ("pdf/confirmation_application.html", "司法确认申请书", "judicial confirmation application"),
@@ -132,50 +129,12 @@ def packet_items(application: JudicialConfirmation) -> list:
 
 
 def build_packet(application: JudicialConfirmation, *, by: User, ip: str | None = None) -> bytes:
-    """The court packet: one ZIP with every file, a proof file per file and a
-    manifest (SHA-256, log index, inclusion proof, the checkpoint they prove
-    against). Each download is custody-logged for each file."""
-    from notary.keys import log_verifier_key
-    from notary.models import CustodyEvent
-    from notary.services import log
-    from notary.services.items import proof_bundle, record_custody
+    """The court packet (notary/packets.py): every file, a proof per file, and a manifest."""
+    from notary.packets import build_packet as build
 
-    checkpoint = log.publish_checkpoint()
-    buffer = io.BytesIO()
-    manifest = {"format": "ipdr-court-packet/1", "case": application.mediation.case.number,
-                "court": application.court.name, "generated_at": timezone.now().isoformat(),
-                "log_key": log_verifier_key(), "checkpoint": checkpoint.note, "files": []}
-    used = set()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in packet_items(application):
-            name = item.original_name
-            stem = 1
-            while name in used:
-                name = f"{stem}-{item.original_name}"
-                stem += 1
-            used.add(name)
-            with item.file.open("rb") as fh:
-                archive.writestr(f"files/{name}", fh.read())
-            bundle = proof_bundle(item)
-            archive.writestr(f"proofs/{name}.proof.json", json.dumps(bundle, ensure_ascii=False, indent=2))
-            manifest["files"].append({
-                "name": f"files/{name}", "proof": f"proofs/{name}.proof.json", "sha256": item.sha256,
-                "size": item.size, "log_index": bundle["leaf_index"], "tree_size": bundle["tree_size"],
-                "inclusion": bundle["inclusion"], "description": item.description,
-            })
-            record_custody(item=item, actor=by, action=CustodyEvent.Action.EXPORTED, ip=ip,
-                           detail=f"court packet for {application.court.name}")
-        archive.writestr("log.pub", log_verifier_key() + "\n")
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        archive.writestr("README.txt", _packet_readme())
-    return buffer.getvalue()
-
-
-def _packet_readme() -> str:
-    return ("本文件包由知识产权纠纷调解仲裁中心生成。每个文件均已存证，可离线核验：\n"
-            "  python -m notary.verify files/<文件名> --proof proofs/<文件名>.proof.json --key log.pub\n"
-            "manifest.json 列出每个文件的 SHA-256、日志序号、包含证明及所依据的签名检查点。\n\n"
-            "Every file in this packet is notarised and can be verified offline with the command above.\n")
+    return build(items=packet_items(application), by=by, ip=ip,
+                 header={"case": application.mediation.case.number, "court": application.court.name},
+                 custody_detail=f"court packet for {application.court.name}")
 
 
 def record_ruling(*, mediation: Mediation, by: User, confirmed: bool, ruling_number: str, ruling_date,
@@ -206,9 +165,4 @@ def record_ruling(*, mediation: Mediation, by: User, confirmed: bool, ruling_num
                 description=_("Civil ruling %(number)s") % {"number": ruling_number})
         application.save()
     return mediation
-
-
-def packet_manifest(data: bytes) -> dict:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return json.loads(archive.read("manifest.json"))
 

@@ -421,3 +421,228 @@ class MediatorObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} objects to {self.appointment.mediator}"
+
+
+# --- live sessions (mediation/sessions/, mediation/consumers.py, docs/sessions.md) ------------------
+
+#: States in which the session rooms take messages; in every other state they are read-only history.
+SESSION_STATES = [MediationState.IN_PROGRESS, MediationState.AGREEMENT_DRAFTED]
+
+
+class SessionRoom(models.Model):
+    """A live room of a mediation: the joint room (both sides and the mediator;
+    case managers may observe) or one side's private caucus (背对背) with the
+    mediator. Messages are numbered per room from 1 without gaps: `next_seq` is
+    taken under a row lock (mediation.sessions.rooms.append_message)."""
+
+    class Kind(models.TextChoices):
+        JOINT = "joint", _("Joint session")
+        CAUCUS = "caucus", _("Private caucus")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="rooms")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The side whose caucus this is (claimant / respondent); empty for the joint room.
+    side = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    next_seq = models.PositiveBigIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mediation", "kind", "side"], name="one_room_per_kind_side")]
+
+    def __str__(self) -> str:
+        return f"{self.mediation.case} · {self.key}"
+
+    @property
+    def key(self) -> str:
+        """The room's name in URLs and frames: "joint", "claimant" or "respondent"."""
+        return self.side if self.kind == self.Kind.CAUCUS else "joint"
+
+    @property
+    def head(self) -> int:
+        return self.next_seq - 1
+
+
+class RoomMessage(models.Model):
+    """One message of a room, numbered `seq` (1, 2, 3 … per room). `client_id`
+    is the sender's own id for it: a resend with the same id returns this row.
+
+    `sha256` is over the canonical JSON of case, room, seq, author, kind, body
+    and time (mediation.sessions.rooms.canonical_content, docs/sessions.md); a
+    moderator hiding the message keeps the row and its hash and records who,
+    when and why."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        ATTACHMENT = "attachment", _("Attachment")
+        OFFER = "offer", _("Offer")
+        SYSTEM = "system", _("System")
+
+    room = models.ForeignKey(SessionRoom, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    client_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    body = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    attachment = models.ForeignKey("notary.NotaryItem", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["room", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="unique_room_seq"),
+            models.UniqueConstraint(fields=["room", "author", "client_id"], name="unique_room_author_client_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} #{self.seq}"
+
+
+class ReadMarker(models.Model):
+    """The last message of a room a user has read (only ever moves forward)."""
+
+    room = models.ForeignKey(SessionRoom, on_delete=models.CASCADE, related_name="read_markers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_read_marker_per_room_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.room} to #{self.last_read_seq}"
+
+
+class RoomMute(models.Model):
+    """The mediator muted a participant in one room; lifting it keeps the record."""
+
+    room = models.ForeignKey(SessionRoom, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    muted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    muted_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], condition=models.Q(lifted_at=None),
+                                               name="one_active_mute_per_room_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} muted in {self.room}"
+
+
+class RoomPresence(models.Model):
+    """One open WebSocket connection to a room (a user may have several). Kept
+    in the database so that every server sees who is connected; rows whose
+    `seen_at` is old are ignored (a server that died does not clean up)."""
+
+    room = models.ForeignKey(SessionRoom, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    connected_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.room}"
+
+
+class Offer(models.Model):
+    """A structured settlement offer made in the joint room: the amount the
+    respondent would pay the claimant, and terms. The other side accepts,
+    rejects or counters (a counter is a new Offer whose `parent` is this one).
+    The accepted offer pre-fills the settlement agreement."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        COUNTERED = "countered", _("Countered")
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="offers")
+    side = models.CharField(max_length=12)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    terms = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="counters")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.side} offers {self.amount} ({self.status})"
+
+
+class BlindBid(models.Model):
+    """One round of double-blind bidding. The mediator sets the gap; each side
+    submits one confidential figure (the claimant the least it would accept,
+    the respondent the most it would pay). If the ask is at most the offer, or
+    the two are within the gap, the midpoint is proposed; otherwise each side
+    learns only "no deal yet". The figures live only in this row: no frame,
+    message or transcript ever carries them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for figures")
+        SETTLED = "settled", _("Midpoint proposed")
+        NO_DEAL = "no_deal", _("No deal yet")
+        CANCELLED = "cancelled", _("Replaced by a new round")
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="blind_bids")
+    round = models.PositiveIntegerField()
+    gap = models.DecimalField(max_digits=14, decimal_places=2)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    configured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    configured_at = models.DateTimeField(default=timezone.now)
+    claimant_figure = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    claimant_submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                              on_delete=models.PROTECT, related_name="+")
+    claimant_submitted_at = models.DateTimeField(null=True, blank=True)
+    respondent_figure = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    respondent_submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                on_delete=models.PROTECT, related_name="+")
+    respondent_submitted_at = models.DateTimeField(null=True, blank=True)
+    midpoint = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mediation", "round"], name="unique_blind_bid_round")]
+
+    def __str__(self) -> str:
+        return f"blind bid round {self.round} ({self.status})"
+
+
+class Transcript(models.Model):
+    """The PDF transcript of messages `from_seq`..`to_seq` of a room, signed and
+    registered in the notary log. A caucus transcript is for that side and the
+    mediator only."""
+
+    room = models.ForeignKey(SessionRoom, on_delete=models.PROTECT, related_name="transcripts")
+    from_seq = models.PositiveBigIntegerField()
+    to_seq = models.PositiveBigIntegerField()
+    item = models.OneToOneField("notary.NotaryItem", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["room", "from_seq"]
+
+    def __str__(self) -> str:
+        return f"transcript {self.room} #{self.from_seq}-{self.to_seq}"

@@ -1,14 +1,13 @@
-"""Who hears about what in a mediation (email in the recipient's language, plus
-SMS to respondents we can only reach by phone)."""
+"""Who hears about what in a mediation, through portal's notification service
+(in-app, email, SMS as each user chose). Respondents invited before they have an
+account get plain email, and SMS when we only have their phone."""
 
-import logging
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from django.utils import translation
-
-from portal.notifications import send_templated_email
-from portal.sms import send_sms
-
-log = logging.getLogger(__name__)
+from portal.models import NotificationCategory
+from portal.notifications import email_address, notify, text_number
 
 
 def _users(mediation):
@@ -21,11 +20,9 @@ def _users(mediation):
     return [u for u in users if u.is_active]
 
 
-def _mail(user, template, context):
-    try:
-        send_templated_email(to=user, template=template, context=context)
-    except Exception:  # a mail outage must not undo a committed step
-        log.exception("Could not email %s", user.pk)
+def _notify(users, event: str, mediation, **context) -> None:
+    notify(users=users, event=event, category=NotificationCategory.MEDIATION, case=mediation.case,
+           url=reverse("mediation_panel", args=[mediation.case.url_key]), context={"mediation": mediation, **context})
 
 
 def invite_respondents(*, mediation, tokens) -> None:
@@ -33,45 +30,36 @@ def invite_respondents(*, mediation, tokens) -> None:
 
     for email, phone, token in tokens:
         url = invitation_url(token)
-        if email:
-            class Recipient:  # not yet a user: address the party by email, in Chinese
-                full_name = ""
-                preferred_language = "zh-hans"
-
-            recipient = Recipient()
-            recipient.email = email
-            _mail(recipient, "mediation_invitation", {"mediation": mediation, "url": url})
+        if email:  # not yet a user: address the party by email, in Chinese
+            email_address(to=email, event="mediation_invitation", context={"mediation": mediation, "url": url})
         if phone:
-            with translation.override("zh-hans"):
-                send_sms(phone, translation.gettext(
+            with translation.override(settings.LANGUAGE_CODE):
+                text_number(phone=phone, text=translation.gettext(
                     "%(centre)s: you are invited to mediate IP dispute %(number)s. Answer by %(date)s: %(url)s") % {
-                    "centre": "知识产权纠纷调解仲裁中心", "number": mediation.case.number,
-                    "date": mediation.consent_due.strftime("%Y-%m-%d"), "url": url})
+                    "centre": settings.PORTAL_CENTRE_NAME, "number": mediation.case.number,
+                    "date": f"{timezone.localtime(mediation.consent_due):%Y-%m-%d}", "url": url})
 
 
 def consent_reminder(*, mediation) -> None:
     for invitation in mediation.invitations.filter(used_at__isnull=True):
         if invitation.phone:
-            send_sms(invitation.phone,
-                     f"提醒：请于 {mediation.consent_due:%Y-%m-%d} 前答复调解邀请（案号 {mediation.case.number}）。")
-    for user in _users(mediation):
-        _mail(user, "mediation_event", {"mediation": mediation, "event": "consent_reminder"})
+            text_number(phone=invitation.phone, text=f"提醒：请于 {timezone.localtime(mediation.consent_due):%Y-%m-%d} "
+                                                     f"前答复调解邀请（案号 {mediation.case.number}）。")
+    _notify(_users(mediation), "mediation_consent_reminder", mediation)
 
 
 def transitioned(*, mediation, name, by, note) -> None:
-    for user in _users(mediation):
-        if by is not None and user.pk == by.pk:
-            continue
-        _mail(user, "mediation_event", {"mediation": mediation, "event": name, "note": note})
+    users = [u for u in _users(mediation) if by is None or u.pk != by.pk]
+    _notify(users, "mediation_transition", mediation, transition=name, note=note)
 
 
 def mediator_proposed(*, appointment) -> None:
-    _mail(appointment.mediator, "mediation_event", {"mediation": appointment.mediation, "event": "proposed"})
+    _notify([appointment.mediator], "mediation_mediator_proposed", appointment.mediation)
 
 
 def confirmation_filed(*, application) -> None:
     """Tell the clerks of the court that a joint application is in their inbox."""
     from portal.models import User
 
-    for clerk in User.objects.filter(role=User.Role.CLERK, court=application.court, is_active=True):
-        _mail(clerk, "mediation_event", {"mediation": application.mediation, "event": "confirmation_filed"})
+    clerks = User.objects.filter(role=User.Role.CLERK, court=application.court, is_active=True)
+    _notify(clerks, "mediation_confirmation_filed", application.mediation)

@@ -23,7 +23,8 @@ from django_fsm import can_proceed
 from mediation import notifications
 from mediation.models import Invitation, Mediation, MediationState, MediatorAppointment
 from portal.fsm import is_permitted
-from portal.models import Agent, Case, CaseAssignment, Party, User
+from portal.models import Case, CaseAssignment, Party, User
+from portal.services import conflicts
 
 MSG_NOT_ALLOWED = _("You are not allowed to do this in this mediation.")
 MSG_WRONG_STATE = _("This is not possible while the mediation is “%(state)s”.")
@@ -161,48 +162,15 @@ def terminate(*, mediation: Mediation, by: User, reason: str) -> Mediation:
 
 # --- mediator appointment ------------------------------------------------------------------------
 
-def _identifiers(parties, *, related: bool = False) -> set[str]:
-    ids = set()
-    for p in parties:
-        values = [p.credit_code, p.id_number, p.name]
-        if related:
-            values += p.related_parties.splitlines()
-        for value in values:
-            if value and value.strip():
-                ids.add(value.strip().upper())
-    return ids
-
-
 def conflicts_of_interest(*, mediator: User, case: Case) -> list[str]:
-    """Reasons this mediator may not mediate this case (empty list: none found).
-
-    Checks what the portal knows: the mediator acted as an agent for a party (or
-    a related party recorded on either side) in any case; works for a party or a
-    related party; works at the law firm of an agent in this case; or already
-    mediated a case between the same parties.
-    """
-    parties = list(case.parties.all())
-    claimants = _identifiers(p for p in parties if p.side == Party.Side.CLAIMANT)
-    respondents = _identifiers(p for p in parties if p.side == Party.Side.RESPONDENT)
-    # Related parties recorded on either side count as the party itself.
-    everyone = _identifiers(parties, related=True)
-    reasons = []
-    represented = Agent.objects.filter(user=mediator).select_related("party")
-    if any(_identifiers([a.party]) & everyone for a in represented):
-        reasons.append(_("The mediator has represented one of the parties."))
-    org = mediator.organisation
-    if org and ({org.name.strip().upper(), (org.credit_code or "").strip().upper()} - {""}) & everyone:
-        reasons.append(_("The mediator works for one of the parties."))
-    firms = {a.law_firm.strip().upper() for a in case.agents.all() if a.law_firm}
-    if org and org.name.strip().upper() in firms:
-        reasons.append(_("The mediator works at the law firm of a party's agent."))
-    for other in Mediation.objects.filter(mediator=mediator).exclude(case=case).prefetch_related("case__parties"):
-        other_parties = list(other.case.parties.all())
-        if (_identifiers(p for p in other_parties if p.side == Party.Side.CLAIMANT) & claimants
-                and _identifiers(p for p in other_parties if p.side == Party.Side.RESPONDENT) & respondents):
-            reasons.append(_("The mediator has already mediated a case between the same parties."))
-            break
-    return reasons
+    """Reasons this mediator may not mediate this case (empty list: none found):
+    the shared checks of portal.services.conflicts, plus an earlier mediation
+    between the same parties."""
+    earlier = (m.case for m in Mediation.objects.filter(mediator=mediator).exclude(case=case)
+               .select_related("case").prefetch_related("case__parties"))
+    return conflicts.conflicts_of_interest(
+        neutral=mediator, case=case, earlier_cases=earlier,
+        earlier_reason=_("The mediator has already mediated a case between the same parties."))
 
 
 def propose_mediator(*, mediation: Mediation, mediator: User, by: User) -> MediatorAppointment:

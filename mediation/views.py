@@ -71,9 +71,15 @@ def _agreement_context(mediation, user) -> dict:
 
     represented = parties_represented(mediation, user)
     signed_ids = set(version.signatures.filter(voided_at=None).values_list("party_id", flat=True)) if version else set()
+    if version:
+        initial = AgreementTermsForm.initial_from(version.terms)
+    else:  # no draft yet: start from the offer the parties accepted in the live session, if any
+        from mediation.sessions.negotiation import accepted_offer_terms
+
+        initial = accepted_offer_terms(mediation) or {}
     return {
         "agreement": agreement, "version": version,
-        "terms_form": AgreementTermsForm(initial=AgreementTermsForm.initial_from(version.terms if version else {})),
+        "terms_form": AgreementTermsForm(initial=initial),
         "sign_form": SignForm(),
         "may_sign": bool(version and mediation.state == MediationState.AGREEMENT_DRAFTED
                          and any(p.pk not in signed_ids for p in represented)),

@@ -43,18 +43,21 @@ class CaptureResult:
     html: bytes
 
 
-def host_is_allowed(host: str) -> bool:
-    if settings.NOTARY_CAPTURE_ALLOW_PRIVATE:
+def address_is_public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+
+
+def host_is_allowed(host: str, *, allow_private: bool | None = None) -> bool:
+    """Whether every address `host` resolves to is public (or private ones are
+    allowed: NOTARY_CAPTURE_ALLOW_PRIVATE, or `allow_private` for other callers
+    such as the webhook sender)."""
+    if settings.NOTARY_CAPTURE_ALLOW_PRIVATE if allow_private is None else allow_private:
         return True
     try:
         infos = socket.getaddrinfo(host, None)
     except socket.gaierror:
         return False
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return False
-    return True
+    return bool(infos) and all(address_is_public(info[4][0]) for info in infos)
 
 
 def fetch(url: str, *, timeout_ms: int = 30000) -> CaptureResult:

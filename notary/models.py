@@ -44,6 +44,10 @@ class NotaryItem(models.Model):
     file = models.FileField(storage=_private_storage, upload_to=item_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    private_to_side = models.CharField(
+        _("visible only to one side"), max_length=20, blank=True, default="",
+        choices=[("", _("Everyone on the case")), ("claimant", _("Claimant side")), ("respondent", _("Respondent side"))],
+        help_text=_("Caucus material: only that side of the case and the neutrals on the case see it."))
     content_type = models.CharField(_("type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)

@@ -22,10 +22,11 @@ from notary.checkpoint import open_signed
 from notary.forms import EvidenceForm, VerifyForm
 from notary.keys import log_verifier_key
 from notary.models import Checkpoint, CustodyEvent, NotaryItem
+from notary.selectors import item_visibility, items_visible_to
 from notary.services import items as item_services
 from notary.services import log
 from notary.uploads import HashingUploadHandler
-from portal.selectors import cases_visible_to, get_visible_case
+from portal.selectors import get_visible_case
 from portal.services.documents import SNIFF_BYTES, clean_display_name, sniff_type
 from portal.views.cases import safe_attachment
 
@@ -38,8 +39,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def visible_item(request: HttpRequest, uid) -> NotaryItem:
-    item = NotaryItem.objects.select_related("case", "leaf", "submitter").filter(
-        uid=uid, case__in=cases_visible_to(request.user)).first()
+    item = items_visible_to(request.user).select_related("case", "leaf", "submitter").filter(uid=uid).first()
     if item is None:
         raise Http404("No such item")
     return item
@@ -91,7 +91,8 @@ def _case_items(request: HttpRequest, key: str) -> HttpResponse:
                 return redirect("notary_item", uid=item.uid)
     from notary.forms import CaptureForm
 
-    items = case.notary_items.select_related("leaf", "submitter").order_by("-registered_at")
+    items = case.notary_items.filter(item_visibility(request.user)).select_related("leaf", "submitter").order_by(
+        "-registered_at")
     return render(request, "notary/case_items.html", {
         "case": case, "items": items, "form": form, "can_add": can_add, "capture_form": CaptureForm(),
         "captures": case.web_captures.order_by("-requested_at")[:20], "max_bytes": settings.NOTARY_MAX_UPLOAD_BYTES})
@@ -273,8 +274,10 @@ def _lookup(request: HttpRequest, q: str) -> list[dict]:
         return []
     checkpoint_row = log.latest_checkpoint()
     results = []
-    visible = set(cases_visible_to(request.user).values_list("pk", flat=True)) if request.user.is_authenticated else set()
-    for item in found[:20]:
+    found = found[:20]
+    visible = set(items_visible_to(request.user).filter(pk__in=[i.pk for i in found]).values_list("pk", flat=True)) \
+        if request.user.is_authenticated else set()
+    for item in found:
         verified = False
         if checkpoint_row and checkpoint_row.size > item.leaf.index:
             opened = open_signed(checkpoint_row.note, log_verifier_key(), origin=settings.NOTARY_LOG_ORIGIN)
@@ -283,7 +286,7 @@ def _lookup(request: HttpRequest, q: str) -> list[dict]:
                                                opened.root)
         results.append({
             "item": item, "verified": verified, "checkpoint_size": checkpoint_row.size if checkpoint_row else 0,
-            "case": item.case if item.case_id in visible else None,
+            "case": item.case if item.pk in visible else None,
             "proof_url": reverse("notary_public_proof", args=[item.leaf.index]),
         })
     return results

@@ -1,4 +1,5 @@
-"""Django admin (/django-admin/) for administrators: accounts, courts, organisations.
+"""Django admin (/django-admin/) for administrators: accounts, courts, organisations,
+API tokens and webhooks (portal/api/admin.py).
 
 Cases are read-only here: their state changes only through the services, so
 that every change is permission-checked and on the timeline.
@@ -8,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.api import admin as api_admin  # noqa: F401  (API tokens, webhooks)
 from portal.models import Case, CaseEvent, Court, Organisation, User
 
 
@@ -37,7 +39,7 @@ class CourtAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "credit_code"]
+    list_display = ["name", "kind", "credit_code", "court"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code"]
 

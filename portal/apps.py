@@ -8,3 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import signals  # noqa: F401  (connects receivers)
+        from portal.api import webhooks  # connects the webhook events to the state machines
+        from portal.deadlines import register_deadline_job
+
+        register_deadline_job(webhooks.retry_due_deliveries)

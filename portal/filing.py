@@ -31,3 +31,23 @@ def register_guidance_provider(provider: Callable[[], FilingGuidance | None]) ->
 def get_guidance() -> FilingGuidance:
     guidance = _provider() if _provider else None
     return guidance or FilingGuidance()
+
+
+# The arbitration app registers its fee calculator, so the wizard can show what
+# an arbitration will cost before the claimant files (portal never imports arbitration).
+_fee_estimator: Callable | None = None
+
+
+def register_fee_estimator(estimator: Callable) -> None:
+    """`estimator(amount) -> dict` with registration_fee, admin_fee, total (Decimal)."""
+    global _fee_estimator
+    _fee_estimator = estimator
+
+
+def fee_estimate(case) -> dict | None:
+    if _fee_estimator is None or case.track != "arbitration":
+        return None
+    try:
+        return _fee_estimator(case.claim_amount or 0)
+    except Exception:  # noqa: BLE001  (no schedule in force: the wizard simply shows no estimate)
+        return None

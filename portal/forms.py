@@ -6,7 +6,19 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import ArbitrationAgreement, Case, CaseDocument, Channel, IPRight, IPType, Party, Track, User
+from portal.models import (
+    ArbitrationAgreement,
+    Case,
+    CaseDocument,
+    Channel,
+    IPRight,
+    IPType,
+    NotificationCategory,
+    Party,
+    Track,
+    User,
+)
+from portal.notifications import Channels, preferences_for
 from portal.services.documents import check_upload
 from portal.validators import validate_credit_code, validate_id_number
 
@@ -324,3 +336,30 @@ class IntakeQueueFilterForm(forms.Form):
         ("", _("Awaiting screening")), ("returned", _("Returned for correction")), ("docketed", _("Docketed")),
         ("rejected", _("Rejected")), ("withdrawn", _("Withdrawn"))])
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class NotificationPreferencesForm(forms.Form):
+    """A checkbox per category and channel. In-app deadline reminders cannot be
+    switched off."""
+
+    CHANNELS = [("in_app", _("In the portal")), ("email", _("Email")), ("sms", _("Text message"))]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = preferences_for(user)
+        for category, label in NotificationCategory.choices:
+            for channel, channel_label in self.CHANNELS:
+                self.fields[f"{category}__{channel}"] = forms.BooleanField(
+                    label=f"{label} · {channel_label}", required=False,
+                    initial=getattr(current[category], channel),
+                    disabled=(category == NotificationCategory.DEADLINE and channel == "in_app"))
+
+    def rows(self):
+        """(category label, [bound field per channel]) for the table."""
+        return [(label, [self[f"{category}__{channel}"] for channel, _label in self.CHANNELS])
+                for category, label in NotificationCategory.choices]
+
+    def preferences(self) -> dict[str, Channels]:
+        data = self.cleaned_data
+        return {category: Channels(**{channel: bool(data[f"{category}__{channel}"]) for channel, _l in self.CHANNELS})
+                for category in NotificationCategory.values}

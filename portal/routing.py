@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from mediation.routing import websocket_urlpatterns as mediation_websockets
 from portal.consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    *mediation_websockets,
 ]

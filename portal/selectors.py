@@ -25,8 +25,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def with_listing_data(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a case list row shows, in a fixed number of queries."""
-    # "mediation" is the track's one-to-one (mediation app): its deadline shows in lists.
-    return qs.select_related("referring_court", "created_by", "mediation").prefetch_related(
+    # "mediation" and "arbitration" are the tracks' one-to-ones (mediation and
+    # arbitration apps): their current deadline shows in lists.
+    return qs.select_related("referring_court", "created_by", "mediation", "arbitration").prefetch_related(
         Prefetch("parties", queryset=Party.objects.order_by("side", "position", "id")),
         "ip_rights",
     )
@@ -83,5 +84,8 @@ def next_action_for(case: Case, user: User) -> str:
         mediation = getattr(case, "mediation", None) if hasattr(case, "mediation") else None
         if mediation is not None:
             return mediation.get_state_display()
+        arbitration = getattr(case, "arbitration", None) if hasattr(case, "arbitration") else None
+        if arbitration is not None:
+            return arbitration.get_state_display()
         return _("Handed to the %(track)s track") % {"track": case.get_track_display()}
     return ""

@@ -4,6 +4,8 @@ The check characters are computed per the national standards, so a typo in a
 credit code or ID number is caught at filing time instead of at the court.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,9 @@ _ID_CHECK = "10X98765432"
 
 MSG_CREDIT_CODE = _("Enter a valid 18-character unified social credit code.")
 MSG_ID_NUMBER = _("Enter a valid 18-digit resident ID number.")
+
+# Mainland mobile numbers: 11 digits, 1 then 3-9; an optional +86/86 country code.
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -52,3 +57,8 @@ def validate_credit_code(value: str) -> None:
 def validate_id_number(value: str) -> None:
     if not is_valid_id_number(value):
         raise ValidationError(MSG_ID_NUMBER, code="id_number")
+
+
+def is_mainland_mobile(value: str) -> bool:
+    """Whether a text message can reach this number (spaces and dashes ignored)."""
+    return bool(_MOBILE.fullmatch(re.sub(r"[\s-]", "", value or "")))

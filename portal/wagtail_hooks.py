@@ -26,7 +26,7 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = _("Organisations")
     list_display = ["name", "kind", "credit_code"]
     search_fields = ["name", "credit_code"]
-    form_fields = ["name", "kind", "credit_code"]
+    form_fields = ["name", "kind", "credit_code", "court"]
 
 
 class NeutralProfileViewSet(ModelViewSet):
@@ -58,6 +58,14 @@ class DirectoryGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_directory():
     return DirectoryGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_api():
+    """API tokens and webhook endpoints of connected platforms and courts (portal/api/backoffice.py)."""
+    from portal.api.backoffice import ApiGroup
+
+    return ApiGroup()
 
 
 class StaffOnlyMenuItem(MenuItem):

@@ -53,3 +53,26 @@ def claimant_client(client, claimant):
 @pytest.fixture
 def manager_client(client, manager):
     return verified_client(client, manager)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (live servers, WebSockets) end with a flush that also
+    empties what data migrations created: Wagtail's locales and root page, the
+    arbitration procedures and fees. Put them back before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+    transactional = transactional or any(f in request.fixturenames for f in ("transactional_db", "live_server"))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from django.conf import settings
+        from wagtail.models import Locale, Page
+
+        from arbitration.defaults import ensure_defaults
+
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            Locale.objects.get_or_create(language_code=code)
+        if Page.get_first_root_node() is None:
+            Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
+        ensure_defaults()
+    yield

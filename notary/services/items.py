@@ -12,12 +12,14 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 
 from notary import entry as entries
 from notary.keys import log_verifier_key
 from notary.models import CustodyEvent, NotaryItem
 from notary.services import log
-from portal.models import Case, CaseDocument, User
+from portal.models import Case, CaseDocument, NotificationCategory, User
+from portal.notifications import notify
 
 
 def _utc(ts) -> str:
@@ -66,7 +68,17 @@ def register_file(*, case: Case, fileobj: File, original_name: str, content_type
         log.append(entry, item=item)
         record_custody(item=item, actor=submitter, action=CustodyEvent.Action.REGISTERED, ip=ip)
         log.publish_checkpoint()
+        if kind == NotaryItem.Kind.EVIDENCE and submitter is not None and links.get("case_document") is None:
+            transaction.on_commit(lambda: _notify_submitter(item))
     return item
+
+
+def _notify_submitter(item: NotaryItem) -> None:
+    """Tell whoever handed in evidence that it is notarised. A filing's documents
+    (notarised together at submission), web captures (several files each) and the
+    documents the portal issues are left out: one message per file would be noise."""
+    notify(users=[item.submitter], event="notary_registered", category=NotificationCategory.NOTARY, case=item.case,
+           url=reverse("notary_item", kwargs={"uid": item.uid}), context={"item": item})
 
 
 def register_case_document(document: CaseDocument) -> NotaryItem:

@@ -13,10 +13,20 @@ from django.utils.translation import gettext_lazy as _
 # Human labels for transition and state names, registered by each process
 # (intake below; mediation and arbitration register theirs in their apps).
 _LABELS: dict[str, object] = {}
+# Labels that belong to one process ("mediation", "arbitration"): the same
+# transition name ("terminate", "withdraw") reads differently in each.
+_PROCESS_LABELS: dict[str, dict[str, object]] = {}
 
 
-def register_labels(labels: dict[str, object]) -> None:
-    _LABELS.update(labels)
+def register_labels(labels: dict[str, object], *, process: str | None = None) -> None:
+    if process:
+        _PROCESS_LABELS.setdefault(process, {}).update(labels)
+    else:
+        _LABELS.update(labels)
+
+
+def label_for(name: str, process: str = "") -> str:
+    return str(_PROCESS_LABELS.get(process, {}).get(name) or _LABELS.get(name, name))
 
 
 register_labels({
@@ -53,15 +63,15 @@ class CaseEvent(models.Model):
 
     @property
     def transition_label(self) -> str:
-        return str(_LABELS.get(self.transition, self.transition))
+        return label_for(self.transition, self.process)
 
     @property
     def from_label(self) -> str:
-        return str(_LABELS.get(self.from_state, self.from_state))
+        return label_for(self.from_state, self.process)
 
     @property
     def to_label(self) -> str:
-        return str(_LABELS.get(self.to_state, self.to_state))
+        return label_for(self.to_state, self.process)
 
     def __str__(self) -> str:
         return f"{self.case} {self.transition}: {self.from_state} → {self.to_state}"

@@ -12,23 +12,43 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
-    """A company, law firm, e-commerce platform or other body a user belongs to."""
+    """A company, law firm, e-commerce platform, court or other body a user belongs to.
+
+    Platforms and courts connect through the REST API (portal/api/, docs/api.md)
+    with tokens issued to the organisation; what a token may do follows from
+    `kind`. A court organisation names the Court it speaks for.
+    """
 
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
         LAW_FIRM = "law_firm", _("Law firm")
         PLATFORM = "platform", _("E-commerce platform")
+        COURT = "court", _("Court")
         CENTRE = "centre", _("Dispute resolution centre")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    court = models.ForeignKey(
+        "portal.Court", verbose_name=_("court"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", help_text=_("Courts only: the court this organisation's API tokens act for."),
+    )
+    # The account API requests act as (case filer, custody actor, clerk of
+    # `court`): created on first use by portal.api.services.api_account().
+    api_account = models.OneToOneField(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+    )
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(kind="court") | models.Q(court__isnull=False),
+                                   name="court_organisation_has_court",
+                                   violation_error_message=_("A court organisation must name its court.")),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -24,7 +24,11 @@ INSTALLED_APPS = [
     "arbitration.apps.ArbitrationConfig",
     "notary.apps.NotaryConfig",
     "cms.apps.CmsConfig",
-    # Wagtail
+    # Wagtail; wagtail-localize translates pages segment by segment and keeps
+    # translations in step with the Chinese originals (wagtail_localize.locales
+    # replaces wagtail.locales).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -57,13 +61,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files, no CDN
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Language: from the /en/ prefix on public pages, from the cookie or the
+    # browser elsewhere (portal.i18n).
+    "portal.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.portal",
+                "portal.context_processors.notifications",
             ],
         },
     },
@@ -146,7 +156,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True  # stored in UTC, shown in Beijing time
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Page content exists per locale (Wagtail i18n). Chinese pages are served at /,
+# English ones at /en/ (portal.urls); app pages keep one URL in both languages.
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -186,7 +198,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@ipdr.example
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("IP Dispute Resolution Centre")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
@@ -198,6 +210,9 @@ PORTAL_CORRECTION_DAYS = env.int("PORTAL_CORRECTION_DAYS", default=15)
 # Where the centre (the mediation organisation) is: GB/T 2260 district code.
 PORTAL_CENTRE_REGION_CODE = env.str("PORTAL_CENTRE_REGION_CODE", default="330106")
 PORTAL_CENTRE_NAME = env.str("PORTAL_CENTRE_NAME", default="知识产权纠纷调解仲裁中心")
+# Days before every party deadline (consent, mediation period, judicial
+# confirmation, arbitration time limits) that the people concerned are reminded.
+DEADLINE_REMINDER_DAYS = tuple(env.list("DEADLINE_REMINDER_DAYS", cast=int, default=[3, 1]))
 
 # --- Mediation --------------------------------------------------------------------
 # Days the respondent has to consent; hours before that deadline a reminder goes
@@ -210,6 +225,14 @@ MEDIATION_EXTENSION_DAYS = env.int("MEDIATION_EXTENSION_DAYS", default=30)
 # Civil Procedure Law art. 205: apply jointly within 30 days of the agreement taking effect.
 JUDICIAL_CONFIRMATION_DAYS = env.int("JUDICIAL_CONFIRMATION_DAYS", default=30)
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+
+# --- Public site: infringer list ---------------------------------------------------
+# A respondent is proposed for the repeat and wilful infringer list with at least
+# INFRINGER_MIN_CASES decided infringements (court-confirmed settlements, awards)
+# within INFRINGER_WINDOW_DAYS; an approved entry is shown for INFRINGER_LISTING_DAYS.
+INFRINGER_MIN_CASES = env.int("INFRINGER_MIN_CASES", default=2)
+INFRINGER_WINDOW_DAYS = env.int("INFRINGER_WINDOW_DAYS", default=730)
+INFRINGER_LISTING_DAYS = env.int("INFRINGER_LISTING_DAYS", default=365)
 
 # --- Notary ---------------------------------------------------------------------
 # Keys and certificates are generated here at first run (self-hosted); production
@@ -245,3 +268,69 @@ LOGGING = {
                 "fontTools": {"level": "WARNING"},
                 "wagtail": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# --- Arbitration ------------------------------------------------------------------------------
+# Procedures (deadlines, tribunal size, the expedited threshold) and the fee schedule
+# are data, edited in the back office; only the payment provider is configured here.
+ARBITRATION_PAYMENT_PROVIDER = env.str("ARBITRATION_PAYMENT_PROVIDER",
+                                       default="arbitration.payments.DevelopmentProvider")
+# Shown to payers with the bank-transfer provider (account name, bank, account number).
+ARBITRATION_BANK_DETAILS = env.str("ARBITRATION_BANK_DETAILS",
+                                   default="户名：知识产权纠纷调解仲裁中心；开户行：示例银行杭州分行；账号：0000 0000 0000 0000")
+
+# --- Live mediation sessions (mediation/consumers.py, docs/sessions.md) -----------
+# Each WebSocket connection may send SESSION_RATE_PER_SEC frames a second on
+# average, SESSION_RATE_BURST at once; larger frames than SESSION_MAX_FRAME_BYTES
+# are refused with an error frame (the connection stays open).
+SESSION_RATE_PER_SEC = env.float("SESSION_RATE_PER_SEC", default=5.0)
+SESSION_RATE_BURST = env.int("SESSION_RATE_BURST", default=20)
+SESSION_MAX_FRAME_BYTES = env.int("SESSION_MAX_FRAME_BYTES", default=16 * 1024)
+
+# --- REST API for platforms and courts (portal/api/, docs/api.md) -----------------
+# Organisations' systems authenticate with `Authorization: Bearer <token>`;
+# errors are RFC 9457 problem+json in the requester's language.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["portal.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.exceptions.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pagination",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IP Dispute Resolution Centre API",
+    "DESCRIPTION": "For e-commerce platforms (complaints) and courts (referrals, judicial confirmation). "
+                   "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["portal.api.schema.only_public_api"],  # not Wagtail's internal admin API
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "portal.api.schema.add_problem_responses"],
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "portal.models.CaseState", "PartyKindEnum": "portal.models.Party.Kind",
+                            "DocumentKindEnum": "portal.api.services.DOCUMENT_KINDS",
+                            "MediationStateEnum": "mediation.models.MediationState",
+                            "ArbitrationStateEnum": "arbitration.models.ArbitrationState"},
+}
+# Requests a token may make: all endpoints together, and bulk filings alone.
+API_RATE = env.str("API_RATE", default="600/min")
+API_BULK_RATE = env.str("API_BULK_RATE", default="30/min")
+# Largest JSON request body (a bulk filing of 500 complaints is about 1 MiB);
+# larger bodies get 413. Evidence uploads are limited by PORTAL_UPLOAD_MAX_BYTES.
+API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=8 * 1024 * 1024)
+API_BULK_MAX_ITEMS = 500
+# Webhooks: attempts before a delivery is given up, and the first retry delay
+# (doubled after each failure: 1, 2, 4 ... minutes). Deliveries to private or
+# loopback addresses are refused unless WEBHOOK_ALLOW_PRIVATE (dev and tests).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)

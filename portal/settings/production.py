@@ -53,3 +53,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 PORTAL_REQUIRE_STAFF_2FA = True
+
+# The simulated payment gateway moves no money: never in production.
+ARBITRATION_PAYMENT_PROVIDER = env.str("ARBITRATION_PAYMENT_PROVIDER",
+                                       default="arbitration.payments.BankTransferProvider")
+if ARBITRATION_PAYMENT_PROVIDER.endswith("DevelopmentProvider"):
+    raise ImproperlyConfigured("The development payment provider cannot be used in production.")

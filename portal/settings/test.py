@@ -35,3 +35,4 @@ PORTAL_REQUIRE_STAFF_2FA = True
 AXES_FAILURE_LIMIT = 3
 NOTARY_CAPTURE_ALLOW_PRIVATE = True  # tests capture pages served on localhost
 SMS_BACKEND = "portal.sms.LocmemBackend"
+WEBHOOK_ALLOW_PRIVATE = True  # tests run a receiver on loopback

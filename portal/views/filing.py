@@ -114,6 +114,10 @@ def step(request: HttpRequest, ref: str, slug: str) -> HttpResponse:
         "prev_step": STEPS[index - 1] if index else None, "mode": filing_mode(request.user),
         "reached": case.wizard_step,
     })
+    if slug in ("claims", "review"):
+        from portal.filing import fee_estimate
+
+        context["fee_estimate"] = fee_estimate(case)
     return render(request, f"portal/filing/step_{slug}.html", context)
 
 

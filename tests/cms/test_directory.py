@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import HomePage, NeutralDirectoryPage
@@ -156,7 +156,7 @@ def test_case_manager_opens_the_neutrals_list_in_the_back_office(client, db):
 
 def test_demo_directory_shows_the_seeded_neutrals(client, db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    page = NeutralDirectoryPage.objects.get()
+    page = NeutralDirectoryPage.objects.get(locale=Locale.get_default())
     response = client.get(page.url)
     assert len(response.context["profiles"]) == 6
     mediator = NeutralProfile.objects.get(user__email="mediator@demo.test")

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import FilingPage, GuidePage, HomePage
@@ -13,10 +13,18 @@ from tests.conftest import verified_client
 
 
 class PageTreeTests(WagtailPageTestCase):
-    def test_home_page_takes_guides_the_filing_page_and_the_directory(self):
-        from cms.models import NeutralDirectoryPage
+    def test_home_page_takes_guides_the_filing_page_and_the_public_sections(self):
+        from cms.models import (
+            CaseStudyIndexPage,
+            InfringerListPage,
+            NeutralDirectoryPage,
+            NewsIndexPage,
+            RulesPage,
+            StatisticsPage,
+        )
 
-        self.assertAllowedSubpageTypes(HomePage, {GuidePage, FilingPage, NeutralDirectoryPage})
+        self.assertAllowedSubpageTypes(HomePage, {GuidePage, FilingPage, NeutralDirectoryPage, CaseStudyIndexPage,
+                                                  StatisticsPage, InfringerListPage, NewsIndexPage, RulesPage})
 
     def test_guides_nest_only_under_home_or_guides(self):
         self.assertAllowedParentPageTypes(GuidePage, {HomePage, GuidePage})
@@ -56,7 +64,7 @@ def test_every_guide_page_renders_its_real_text(client, demo):
 
 
 def test_filing_page_lists_categories_and_links_to_the_wizard(client, demo):
-    page = FilingPage.objects.get()
+    page = FilingPage.objects.get(locale=Locale.get_default())
     response = client.get(page.url)
     html = response.content.decode()
     assert reverse("filing_start") in html
@@ -64,7 +72,7 @@ def test_filing_page_lists_categories_and_links_to_the_wizard(client, demo):
 
 
 def test_editors_choice_of_categories_limits_the_wizard(client, demo):
-    page = FilingPage.objects.get()
+    page = FilingPage.objects.get(locale=Locale.get_default())
     page.categories.exclude(ip_type__in=["trademark", "copyright"]).delete()
     guidance = filing.get_guidance()
     assert set(guidance.offered_ip_types) == {"trademark", "copyright"}

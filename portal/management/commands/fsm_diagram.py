@@ -9,7 +9,8 @@ drift from the transitions the code enforces.
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-MACHINES = [("portal.Case", "state", "Case intake"), ("mediation.Mediation", "state", "Mediation")]
+MACHINES = [("portal.Case", "state", "Case intake"), ("mediation.Mediation", "state", "Mediation"),
+            ("arbitration.Arbitration", "state", "Arbitration")]
 
 
 def mermaid(model_label: str, field_name: str) -> str:

@@ -1,0 +1,18 @@
+from django import forms
+
+from cms.infringers.models import InfringerObjection
+
+
+class ObjectionForm(forms.ModelForm):
+    """A listed company's objection to its entry on the infringer list."""
+
+    class Meta:
+        model = InfringerObjection
+        fields = ["name", "email", "phone", "grounds"]
+        widgets = {"grounds": forms.Textarea(attrs={"rows": 8})}
+
+
+class DecisionForm(forms.Form):
+    """The case manager's note on an infringer-list decision."""
+
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,33 @@
+"""Request bodies: JSON with a size limit, and multipart uploads.
+
+DRF reads the body straight from the WSGI/ASGI stream, around Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE check, so the JSON limit is enforced here: a
+Content-Length over API_MAX_JSON_BYTES is refused before anything is read,
+and a body without one is read only up to the limit.
+"""
+
+import io
+
+from django.conf import settings
+from rest_framework.parsers import JSONParser
+
+from portal.api.exceptions import PayloadTooLarge
+
+
+def declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+class LimitedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.API_MAX_JSON_BYTES
+        request = parser_context["request"]
+        if declared_length(request) > limit:
+            raise PayloadTooLarge()
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise PayloadTooLarge()
+        return super().parse(io.BytesIO(data), media_type, parser_context)
