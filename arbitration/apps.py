@@ -66,6 +66,7 @@ class ArbitrationConfig(AppConfig):
             "nomination_overdue": _("Time for nominations passed"),
             "award_overdue": _("Time limit for the award passed"),
             "withdraw": _("Request for arbitration withdrawn"),
+            "move_to_arbitration": _("Moved to arbitration under the arbitration agreement"),
             "terminate": _("Arbitration terminated"),
             **{value: label for value, label in ArbitrationState.choices},
         }, process="arbitration")

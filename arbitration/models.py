@@ -12,8 +12,6 @@ writes it to the case timeline. arbitration/services.py calls the transitions.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,6 +27,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
 from arbitration import rules as arb_rules
+from portal.models.links import SingleUseLink
 
 CENT = Decimal("0.01")
 
@@ -419,7 +418,7 @@ class DeadlineExtension(models.Model):
         return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
-class NoticeRecipient(models.Model):
+class NoticeRecipient(SingleUseLink):
     """The notice of arbitration to one respondent, with a single-use link (only
     the token's SHA-256 is stored) that lets them take the case into their account."""
 
@@ -427,24 +426,10 @@ class NoticeRecipient(models.Model):
     party = models.ForeignKey("portal.Party", on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
     sent_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
 
     def __str__(self) -> str:
         return f"notice to {self.party}"
-
-    @staticmethod
-    def new_token() -> tuple[str, str]:
-        token = secrets.token_urlsafe(32)
-        return token, hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- fees and payment -----------------------------------------------------------------------------------

@@ -37,6 +37,34 @@ def may_transfer(case: Case) -> bool:
     return bool(mediation and mediation.state in FAILED_MEDIATION and not hasattr(case, "arbitration"))
 
 
+def existing_agreement(case: Case):
+    """An arbitration agreement filed with the case (clause or separate agreement), if any."""
+    return case.documents.filter(kind="arbitration_agreement").first()
+
+
+def move_with_existing_agreement(*, case: Case, by: User) -> Arbitration:
+    """Where the parties already have an arbitration agreement, one action — by either
+    side or the centre — moves the failed mediation to arbitration, carrying the file over."""
+    if not by.is_case_manager:
+        _side(case, by)  # a party or agent of either side; anyone else is refused
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not may_transfer(case):
+            raise ArbitrationError(_("Only a dispute whose mediation ended without a settlement can go to arbitration "
+                                     "this way."), code="wrong_state")
+        if existing_agreement(case) is None:
+            raise ArbitrationError(_("There is no arbitration agreement on file: both sides must agree first."),
+                                   code="no_agreement")
+        from arbitration.services import _log_case
+
+        arbitration = Arbitration.objects.create(case=case, rule_set=RuleSet.for_claim(case.claim_amount))
+        _log_case(case, "move_to_arbitration", by, _("Moved to arbitration under the arbitration agreement on file."))
+        transaction.on_commit(lambda: notifications.tell(
+            notifications.parties(arbitration) + notifications.managers(arbitration), arbitration,
+            _("The dispute moved to arbitration under the parties' arbitration agreement.")))
+    return arbitration
+
+
 def consent(*, case: Case, by: User, expedited: bool = False) -> TransferConsent:
     """One side agrees to arbitrate; the second agreement opens the arbitration."""
     side = _side(case, by)

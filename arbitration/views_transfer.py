@@ -16,6 +16,16 @@ from portal.selectors import get_visible_case
 @require_POST
 def agree(request: HttpRequest, key: str) -> HttpResponse:
     case = get_visible_case(request.user, key)
+    if request.POST.get("under_agreement") == "1":
+        try:
+            transfer.move_with_existing_agreement(case=case, by=request.user)
+        except PermissionDenied:
+            return HttpResponse(status=403)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("mediation_panel", key=case.url_key)
+        messages.success(request, _("The dispute is now in arbitration."))
+        return redirect("arbitration_panel", key=case.url_key)
     if request.POST.get("confirm") != "1":
         messages.error(request, _("Tick the box to confirm your agreement to arbitrate."))
         return redirect("mediation_panel", key=case.url_key)

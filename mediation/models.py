@@ -6,8 +6,6 @@ actor, None for the deadline job) and `note`, and is written to the case
 timeline by portal's post_transition receiver (timeline_case/timeline_process).
 """
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from mediation import rules as mediation_rules
+from portal.models.links import SingleUseLink
 
 
 class MediationState(models.TextChoices):
@@ -240,7 +239,7 @@ class MediatorAppointment(models.Model):
         return f"{self.mediator} · {self.get_status_display()}"
 
 
-class Invitation(models.Model):
+class Invitation(SingleUseLink):
     """A single-use, expiring link that lets the respondent claim the case.
 
     Only the SHA-256 of the token is stored; the token itself is in the email.
@@ -249,24 +248,10 @@ class Invitation(models.Model):
     mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     phone = models.CharField(max_length=30, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
 
     def __str__(self) -> str:
         return f"invitation to {self.email}"
-
-    @staticmethod
-    def new_token() -> tuple[str, str]:
-        token = secrets.token_urlsafe(32)
-        return token, hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class SettlementAgreement(models.Model):

@@ -18,6 +18,8 @@ def arbitration_transfer_box(context, case):
     except Exception:  # noqa: BLE001  (not a party: nothing to show)
         side = ""
     consents = {c.side: c for c in TransferConsent.objects.filter(case=case).select_related("by")}
+    may_move = (side or user.is_case_manager) and transfer.may_transfer(case)
     return {"case": case, "side": side, "arbitration": arbitration, "consents": consents,
-            "show": bool(arbitration or (side and transfer.may_transfer(case))),
+            "show": bool(arbitration or may_move),
+            "has_agreement": bool(may_move and transfer.existing_agreement(case)),
             "agreed": side in consents, "csrf_token": context.get("csrf_token"), "request": context["request"]}

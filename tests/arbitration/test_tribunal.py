@@ -308,3 +308,31 @@ def test_med_arb_through_the_mediation_page(db, client, django_capture_on_commit
     stranger = ArbitratorFactory()
     client.force_login(stranger)
     assert client.post(f"/arbitration/{key}/transfer/", {"confirm": "1"}).status_code == 404
+
+
+def test_med_arb_in_one_action_when_an_arbitration_agreement_is_on_file(db, client,
+                                                                        django_capture_on_commit_callbacks):
+    from mediation import services as mediation_services
+    from portal.models import CaseDocument
+    from tests.conftest import verified_client
+    from tests.factories import DocumentFactory, UserFactory
+    from tests.mediation.helpers import make_world as mediation_world
+    from tests.mediation.helpers import started
+
+    w = mediation_world(django_capture_on_commit_callbacks)
+    key = w["case"].url_key
+    mediation_services.terminate(mediation=started(w), by=w["respondent"], reason="分歧过大")
+    verified_client(client, w["manager"])
+    client.post(f"/arbitration/{key}/transfer/", {"under_agreement": "1"})
+    assert not Arbitration.objects.filter(case=w["case"]).exists()  # no agreement on file yet
+    DocumentFactory(case=w["case"], kind=CaseDocument.Kind.ARBITRATION_AGREEMENT)
+    client.force_login(UserFactory())
+    assert client.post(f"/arbitration/{key}/transfer/", {"under_agreement": "1"}).status_code == 404
+    verified_client(client, w["manager"])
+    assert "Move to arbitration" in client.get(f"/mediation/{key}/", HTTP_ACCEPT_LANGUAGE="en").content.decode() \
+        or "/transfer/" in client.get(f"/mediation/{key}/").content.decode()
+    response = client.post(f"/arbitration/{key}/transfer/", {"under_agreement": "1"})
+    assert response.status_code == 302 and response["Location"] == f"/arbitration/{key}/"
+    arbitration = Arbitration.objects.get(case=w["case"])
+    assert arbitration.state == "filed"
+    assert w["case"].events.filter(transition="move_to_arbitration", actor=w["manager"]).exists()
