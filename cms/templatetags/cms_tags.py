@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 register = template.Library()
@@ -29,13 +30,13 @@ def public_nav(context) -> list[tuple[str, str]]:
     default language's), the top-most when there are several.
 
     Content types come from Django's cache, so this costs the page query (and
-    Wagtail's view-restriction query) per request."""
+    Wagtail's view-restriction query) per request, with the locales' (once per request)."""
     from cms import models as cms_models
 
     request = context.get("request")
     types = ContentType.objects.get_for_models(*(getattr(cms_models, name) for name, _label in NAV_SECTIONS))
     section_of = {content_type.pk: model._meta.object_name for model, content_type in types.items()}
-    active, default = Locale.get_active(), Locale.get_default()
+    active, default = _locales(request)
     candidates = (Page.objects.live().public().filter(content_type__in=types.values(), locale__in={active, default})
                   .order_by("depth", "path"))
     pages = {}
@@ -49,6 +50,20 @@ def public_nav(context) -> list[tuple[str, str]]:
     return links
 
 
+def _locales(request) -> tuple[Locale, Locale]:
+    """The active and the default locale, looked up once per request."""
+    locales = getattr(request, "_cms_locales", None)
+    if locales is None:
+        codes = [get_supported_content_language_variant(code) for code in (translation.get_language(),
+                                                                            settings.LANGUAGE_CODE)]
+        found = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in=codes)}
+        default = found.get(codes[1]) or Locale.get_default()
+        locales = (found.get(codes[0], default), default)
+        if request is not None:
+            request._cms_locales = locales
+    return locales
+
+
 @register.simple_tag(takes_context=True)
 def home_url(context) -> str:
     """The URL of the site's home page in the active language (else the default language's)."""
@@ -56,7 +71,12 @@ def home_url(context) -> str:
     site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
     if site is None:
         return "/"
-    return site.root_page.localized.get_url(request) or "/"
+    home = site.root_page
+    active, _default = _locales(request)
+    if home.locale_id != active.pk:
+        translated = home.get_translation_or_none(active)
+        home = translated if translated is not None and translated.live else home
+    return home.get_url(request) or "/"
 
 
 def html_lang(language_code: str) -> str:

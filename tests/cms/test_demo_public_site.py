@@ -7,7 +7,15 @@ from django.core.management import call_command
 from wagtail.models import Locale, Page
 
 from cms.infringers.models import InfringerListing
-from cms.models import CaseStudyIndexPage, CaseStudyPage, InfringerListPage, NewsPage, RulesPage, StatisticsPage
+from cms.models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    InfringerListPage,
+    NeutralDirectoryPage,
+    NewsPage,
+    RulesPage,
+    StatisticsPage,
+)
 
 
 def seed():
@@ -66,7 +74,11 @@ def test_every_published_page_has_an_english_translation_in_english(client, db):
         assert translation.live and translation.url == "/en" + page.url, page.url
         assert not CJK.search(translation.title), translation.title
         response = client.get(translation.url)
-        assert response.status_code == 200 and '<html lang="en">' in response.content.decode(), translation.url
+        html = response.content.decode()
+        assert response.status_code == 200 and '<html lang="en">' in html, translation.url
+        if not isinstance(page, (NeutralDirectoryPage, InfringerListPage, RulesPage)):  # names, fee tables
+            main = html.split('<main id="main"')[1].split("</main>")[0]
+            assert not CJK.search(main), (translation.url, CJK.findall(main)[:20])
     results = client.get("/en/search/", {"q": "judicial confirmation"}).context["results"]
     assert len(results) >= 2 and all(result.locale_id == english.pk for result in results)
 
