@@ -70,7 +70,9 @@ def _guide_page(text: dict) -> GuidePage:
 def _filing_page(text: dict) -> FilingPage:
     page = FilingPage(title=text["title"], slug="file", intro=text["intro"], before_you_start=text["before_you_start"],
                       show_in_menus=True)
-    page.categories = [FilingCategory(ip_type=t, guidance=g) for t, g in text["categories"]]
+    # An explicit sort_order: without it the categories' order is the database's choice (PostgreSQL's
+    # differs from SQLite's), and the English text is paired with the categories in order.
+    page.categories = [FilingCategory(ip_type=t, guidance=g, sort_order=i) for i, (t, g) in enumerate(text["categories"])]
     return page
 
 
