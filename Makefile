@@ -13,7 +13,8 @@ PORT   ?= 8000
 RUN_PACKAGES  := fonts-wqy-microhei libharfbuzz-subset0 libmagic1 gettext libpango-1.0-0 libpangoft2-1.0-0 chromium
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils openssl
 
-.PHONY: run test system-deps system-deps-test venv venv-dev migrate messages seed serve worker check lint clean axe
+.PHONY: run test system-deps system-deps-test venv venv-dev migrate messages seed serve worker check lint clean axe \
+        stack-start stack-stop
 
 run: system-deps venv migrate messages seed serve
 
@@ -67,8 +68,21 @@ serve: venv
 check: venv-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/bandit -c pyproject.toml -r portal mediation arbitration notary cms -ll -q
 
 lint: check
+
+# A production-like stack on this machine (docs/deployment.md): PostgreSQL, Redis,
+# two uvicorn workers, the task worker, the deadline loop, nginx with TLS at
+# https://127.0.0.1:8443/. Data, logs and secrets in var/stack/. SEED=1 adds the demo data.
+STACK_PACKAGES := postgresql-15 redis-server nginx openssl curl
+
+stack-start: system-deps venv messages
+	@./scripts/ensure-apt-packages $(STACK_PACKAGES)
+	./scripts/stack start $(if $(filter-out 0 no false,$(SEED)),--seed)
+
+stack-stop:
+	./scripts/stack stop
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

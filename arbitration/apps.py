@@ -9,7 +9,10 @@ class ArbitrationConfig(AppConfig):
     verbose_name = _("Arbitration")
 
     def ready(self) -> None:
-        from arbitration import receivers  # noqa: F401  (opens an arbitration when a case is docketed)
+        from arbitration import (
+            hearing_rooms,  # noqa: F401  (registers the hearing rooms' policy)
+            receivers,  # noqa: F401  (opens an arbitration when a case is docketed)
+        )
         from arbitration.demo import seed_arbitrations
         from portal.demo.seed import register_seeder
 
@@ -57,6 +60,8 @@ class ArbitrationConfig(AppConfig):
             "schedule_hearing": _("Hearing scheduled"),
             "cancel_hearing": _("Hearing cancelled"),
             "record_hearing": _("Record of the hearing kept"),
+            "open_hearing_room": _("Online hearing room opened"),
+            "end_online_hearing": _("Online hearing ended"),
             "draft_consent_award": _("Consent award drafted"),
             "sign_award": _("Award signed"),
             "dissent": _("Dissenting opinion recorded"),

@@ -255,15 +255,17 @@ def packet_items(arbitration: Arbitration) -> list:
     """The files a court needs to enforce the award, each a notarised item."""
     from notary.models import NotaryItem
 
-    award = arbitration.awards.exclude(document=None).order_by("-number").first()
+    # The packet reads each item's case (custody entry) and log leaf (proof): fetched with the items.
+    linked = ("document__case", "document__leaf")
+    award = arbitration.awards.exclude(document=None).select_related(*linked).order_by("-number").first()
     if award is None:
         raise ArbitrationError(_("No award has been issued."), code="no_award")
     items = [award.document]
     if arbitration.agreement_document_id:
-        items.append(arbitration.agreement_document)
-    items += [c.document for c in arbitration.corrections.exclude(document=None)]
+        items.append(NotaryItem.objects.select_related("case", "leaf").get(pk=arbitration.agreement_document_id))
+    items += [c.document for c in arbitration.corrections.exclude(document=None).select_related(*linked)]
     items += list(NotaryItem.objects.filter(case=arbitration.case, case_document__kind__in=[
-        "arbitration_agreement", "identity", "power_of_attorney"]))
+        "arbitration_agreement", "identity", "power_of_attorney"]).select_related("case", "leaf"))
     return items
 
 

@@ -16,7 +16,12 @@ def _datetime(label, *, required=True, help_text=""):
     return forms.DateTimeField(label=label, required=required, widget=DATETIME_WIDGET, help_text=help_text)
 
 
-def _text(label, *, required=True, rows=3, max_length=None, help_text=""):
+#: Long free text (an answer, a submission, an order, a hearing record, the parts
+#: of an award) is limited like everything else; shorter fields say their own limit.
+LONG_TEXT_MAX_LENGTH = 50000
+
+
+def _text(label, *, required=True, rows=3, max_length=LONG_TEXT_MAX_LENGTH, help_text=""):
     return forms.CharField(label=label, required=required, max_length=max_length, help_text=help_text,
                            widget=forms.Textarea(attrs={"rows": rows}))
 

@@ -625,6 +625,10 @@ class Hearing(models.Model):
     record = models.TextField(_("record of the hearing"), blank=True)
     record_item = models.ForeignKey("notary.NotaryItem", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    # The live session room of an online hearing, once the presiding arbitrator opens it
+    # (arbitration.hearing_rooms); its signed transcripts are part of the hearing's record.
+    room = models.OneToOneField("mediation.SessionRoom", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="hearing")
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scheduled_at = models.DateTimeField(default=timezone.now)
 

@@ -137,6 +137,18 @@ def hearing_scheduled(*, hearing) -> None:
             logging.getLogger(__name__).exception("Could not send the hearing invitation to %s", user.pk)
 
 
+def hearing_room_opened(*, hearing, when: str) -> None:
+    """The presiding arbitrator opened the online hearing's room: everyone on
+    the case (parties, tribunal, case managers) gets a link into it."""
+    arbitration = hearing.arbitration
+    users = everyone(arbitration) + managers(arbitration)
+    url = reverse("arbitration_hearing_room", args=[arbitration.case.url_key, hearing.pk])
+    notify(users=users, event="arbitration_event", category=NotificationCategory.ARBITRATION, case=arbitration.case,
+           url=url, context={"arbitration": arbitration,
+                             "message": format_lazy(_("The online hearing of {when} is open: join the hearing room."),
+                                                    when=when), "detail": ""})
+
+
 def deadline_extended(*, arbitration, field) -> None:
     from arbitration.models import DeadlineExtension
 

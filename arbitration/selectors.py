@@ -45,18 +45,21 @@ def arbitrations_with_deadlines(user, *, limit: int = 20) -> list[Arbitration]:
     return list(qs.order_by(F("deadline").asc(nulls_last=True), "pk")[:limit])
 
 
+#: rows per section of an arbitrator's task list (the dashboard shows the first ones)
+TASKS_SHOWN = 20
+
+
 def arbitrator_tasks(user) -> dict:
     """What an arbitrator has to do: appointments to accept, drafts to sign,
     orders to issue, hearings to hold or record, corrections to decide, and the
-    deadlines of the tribunals they sit on."""
+    deadlines of the tribunals they sit on. At most TASKS_SHOWN of each, in a
+    fixed number of queries however many tribunals the arbitrator sits on."""
     now = timezone.now()
     seats = (TribunalMember.objects.filter(arbitrator=user, arbitration__state__in=DEADLINE_STATES)
-             .filter(status__in=[TribunalMember.Status.PROPOSED, TribunalMember.Status.ACCEPTED])
-             .select_related("arbitration__case", "arbitration__rule_set").order_by("appointed_at"))
-    seats = list(seats)
-    accepted = [m for m in seats if m.status == TribunalMember.Status.ACCEPTED]
-    presiding_ids = [m.arbitration_id for m in accepted if m.role in (TribunalMember.Role.PRESIDING,
-                                                                       TribunalMember.Role.SOLE)]
+             .select_related("arbitration__case", "arbitration__rule_set").order_by("appointed_at", "pk"))
+    accepted = seats.filter(status=TribunalMember.Status.ACCEPTED)
+    presiding = accepted.filter(role__in=[TribunalMember.Role.PRESIDING, TribunalMember.Role.SOLE])
+    presiding_ids = presiding.values("arbitration_id")
     sits = Q(arbitration__members__arbitrator=user, arbitration__members__status=TribunalMember.Status.ACCEPTED)
     to_sign = (Award.objects.filter(sits, document=None, arbitration__state__in=WITH_TRIBUNAL)
                .filter(~Exists(Award.objects.filter(arbitration=OuterRef("arbitration"), number__gt=OuterRef("number"))))
@@ -68,13 +71,16 @@ def arbitrator_tasks(user) -> dict:
                 .select_related("arbitration__case").order_by("starts_at").distinct())
     corrections = (CorrectionRequest.objects.filter(arbitration_id__in=presiding_ids, decided_at=None)
                    .select_related("arbitration__case"))
+    deadlines = (with_deadline(Arbitration.objects.filter(
+        members__arbitrator=user, members__status=TribunalMember.Status.ACCEPTED, state__in=DEADLINE_STATES))
+        .filter(deadline__isnull=False).select_related("case", "rule_set").distinct())
+    shown = TASKS_SHOWN
     return {
-        "to_accept": [m for m in seats if m.status == TribunalMember.Status.PROPOSED],
-        "to_order": [m.arbitration for m in accepted if m.arbitration.state == S.CONSTITUTED],
-        "to_draft": [m.arbitration for m in accepted if m.arbitration_id in presiding_ids
-                     and m.arbitration.state == S.PROCEEDINGS_CLOSED],
-        "to_sign": list(to_sign[:20]),
-        "hearings": [{"hearing": h, "to_record": h.starts_at <= now} for h in hearings[:20]],
-        "corrections": list(corrections[:20]),
-        "deadlines": [m.arbitration for m in accepted if m.arbitration.deadline_at],
+        "to_accept": list(seats.filter(status=TribunalMember.Status.PROPOSED)[:shown]),
+        "to_order": [m.arbitration for m in accepted.filter(arbitration__state=S.CONSTITUTED)[:shown]],
+        "to_draft": [m.arbitration for m in presiding.filter(arbitration__state=S.PROCEEDINGS_CLOSED)[:shown]],
+        "to_sign": list(to_sign[:shown]),
+        "hearings": [{"hearing": h, "to_record": h.starts_at <= now} for h in hearings[:shown]],
+        "corrections": list(corrections[:shown]),
+        "deadlines": list(deadlines.order_by("deadline", "pk")[:shown]),
     }

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from arbitration import notifications, rules
@@ -42,12 +43,13 @@ from portal.models import Case, CaseAssignment, Party, User
 from portal.services import conflicts
 
 S = ArbitrationState
-MSG_NOT_ALLOWED = _("You are not allowed to do this in this arbitration.")
-MSG_WRONG_STATE = _("This is not possible while the arbitration is “%(state)s”.")
-MSG_REASON_REQUIRED = _("Please give a reason.")
-MSG_NOTICE_INVALID = _("This link is not valid. Ask the centre for a new one.")
-MSG_NOTICE_USED = _("This link has already been used.")
-MSG_NOTICE_EXPIRED = _("This link has expired. Ask the centre for a new one.")
+# Lazy: the messages are put in each request's language, not the one active at import.
+MSG_NOT_ALLOWED = gettext_lazy("You are not allowed to do this in this arbitration.")
+MSG_WRONG_STATE = gettext_lazy("This is not possible while the arbitration is “%(state)s”.")
+MSG_REASON_REQUIRED = gettext_lazy("Please give a reason.")
+MSG_NOTICE_INVALID = gettext_lazy("This link is not valid. Ask the centre for a new one.")
+MSG_NOTICE_USED = gettext_lazy("This link has already been used.")
+MSG_NOTICE_EXPIRED = gettext_lazy("This link has expired. Ask the centre for a new one.")
 
 
 class ArbitrationError(ValidationError):
@@ -248,12 +250,13 @@ def _log_case(case: Case, name: str, by: User | None, note: str, *, state: str =
 def _store(*, arbitration: Arbitration, upload, by: User, description: str):
     """A submitted file goes through the notary evidence path (hash, timestamp, log)."""
     from notary.services.items import register_file
-    from portal.services.documents import check_upload
+    from portal.services.documents import check_upload, clean_display_name
 
-    check_upload(upload)
-    return register_file(case=arbitration.case, fileobj=upload, original_name=upload.name,
-                         content_type=getattr(upload, "content_type", "") or "application/octet-stream",
-                         submitter=by, description=description)
+    # The type is the one sniffed from the content, never the one the browser claimed.
+    checked = check_upload(upload)
+    return register_file(case=arbitration.case, fileobj=upload, original_name=clean_display_name(upload.name),
+                         content_type=checked.content_type, submitter=by, description=description,
+                         sha256=checked.sha256, size=checked.size)
 
 
 def file_answer(*, arbitration: Arbitration, by: User, text: str, upload=None,
@@ -570,7 +573,7 @@ def cancel_hearing(*, hearing: Hearing, by: User) -> Hearing:
         raise PermissionDenied(MSG_NOT_ALLOWED)
     with transaction.atomic():
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-        if hearing.cancelled or hearing.record:
+        if hearing.cancelled or hearing.record or hearing.room_id:
             raise ArbitrationError(_("This hearing cannot be cancelled any more."), code="wrong_state")
         hearing.cancelled, hearing.sequence = True, hearing.sequence + 1
         hearing.save(update_fields=["cancelled", "sequence"])
@@ -580,9 +583,12 @@ def cancel_hearing(*, hearing: Hearing, by: User) -> Hearing:
 
 
 def record_hearing(*, hearing: Hearing, by: User, record: str) -> Hearing:
-    """庭审笔录: the record of the hearing, rendered to PDF and notarised."""
+    """庭审笔录: the record of the hearing, rendered to PDF and notarised. For
+    an online hearing held in its room, the room must be closed and its
+    transcripts made: the record lists them by SHA-256."""
     from django.core.files.base import ContentFile
 
+    from arbitration.hearing_rooms import transcripts_of
     from notary.models import NotaryItem
     from notary.pdf import render_pdf, sign_pdf
     from notary.services.items import register_file
@@ -599,9 +605,16 @@ def record_hearing(*, hearing: Hearing, by: User, record: str) -> Hearing:
             raise ArbitrationError(_("The record of this hearing is already kept."), code="wrong_state")
         if hearing.starts_at > timezone.now():
             raise ArbitrationError(_("The hearing has not taken place yet."), code="future")
+        if hearing.room_id and hearing.room.status == "open":
+            raise ArbitrationError(_("End the online hearing before keeping its record."), code="room_open")
+        transcripts = list(transcripts_of(hearing))
+        if hearing.room_id and hearing.room.next_seq > 1 and (
+                not transcripts or transcripts[-1].to_seq < hearing.room.next_seq - 1):
+            raise ArbitrationError(_("The transcript of the online hearing is still being made; try again shortly."),
+                                   code="transcript_pending")
         case = arbitration.case
         pdf = render_pdf("pdf/hearing_record.html", {"case": case, "arbitration": arbitration, "hearing": hearing,
-                                                      "record": record,
+                                                      "record": record, "transcripts": transcripts,
                                                       "members": arbitration.members.filter(status="accepted")})
         pdf = sign_pdf(pdf, reason="庭审笔录 / Record of the hearing")
         hearing.record = record

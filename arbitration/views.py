@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed
 
-from arbitration import awards, rules, services
+from arbitration import awards, hearing_rooms, rules, services
 from arbitration import forms as arb_forms
 from arbitration.calendar import hearing_ics
 from arbitration.models import (
@@ -48,6 +48,7 @@ from arbitration.models import (
     TribunalMember,
 )
 from arbitration.payments import DevelopmentProvider, get_provider
+from arbitration.views_hearing import hearing_room_row
 from portal.fsm import is_permitted
 from portal.models import ArbitrationAgreement, NeutralProfile, User
 from portal.selectors import get_visible_case
@@ -212,10 +213,11 @@ def _panel_context(request: HttpRequest, arbitration: Arbitration, failed: FormI
     orders = list(arbitration.orders.select_related("issued_by"))
     hearings = [{
         "hearing": h,
-        "may_cancel": is_presiding and not h.cancelled and not h.record_item_id,
+        **hearing_room_row(h, user, is_presiding=is_presiding),
+        "may_cancel": is_presiding and not h.cancelled and not h.record_item_id and not h.room_id,
         "record_form": form(f"record_hearing:{h.pk}", lambda slot: arb_forms.HearingRecordForm(auto_id=_auto_id(slot)))
         if is_presiding and not h.cancelled and not h.record_item_id and h.starts_at <= now else None,
-    } for h in arbitration.hearings.select_related("record_item")]
+    } for h in arbitration.hearings.select_related("record_item", "room")]
 
     # The award: the current draft (the latest) and the latest issued one.
     drafts = list(arbitration.awards.select_related("document").order_by("number"))
@@ -423,6 +425,17 @@ def _cancel_hearing(request, arbitration):
     services.cancel_hearing(hearing=_get(arbitration.hearings.all(), request.POST.get("hearing")), by=request.user)
 
 
+def _open_hearing_room(request, arbitration):
+    hearing = _get(arbitration.hearings.all(), request.POST.get("hearing"))
+    hearing_rooms.open_room(hearing=hearing, by=request.user)
+    return redirect("arbitration_hearing_room", key=arbitration.case.url_key, pk=hearing.pk)
+
+
+def _end_online_hearing(request, arbitration):
+    hearing_rooms.end_hearing(hearing=_get(arbitration.hearings.all(), request.POST.get("hearing")), by=request.user)
+    return _("The hearing has ended. Its transcript is being made and will appear with the hearing.")
+
+
 def _record_hearing(request, arbitration):
     hearing = _get(arbitration.hearings.all(), request.POST.get("hearing"))
     data = _post(request, arb_forms.HearingRecordForm, f"record_hearing:{hearing.pk}")
@@ -505,6 +518,8 @@ ACTIONS: dict[str, Callable] = {
     "schedule_hearing": _schedule_hearing,
     "cancel_hearing": _cancel_hearing,
     "record_hearing": _record_hearing,
+    "open_hearing_room": _open_hearing_room,
+    "end_online_hearing": _end_online_hearing,
     "draft_award": _draft_award,
     "sign_award": _sign_award,
     "dissent": _dissent,
@@ -519,6 +534,7 @@ ACTIONS: dict[str, Callable] = {
 SECTIONS = {"assess_fees": "fees", "pay": "fees", "record_receipt": "fees", "serve_notice": "notice",
             "agree": "notice", "answer": "notice", "issue_order": "proceedings", "submit": "proceedings",
             "schedule_hearing": "proceedings", "cancel_hearing": "proceedings", "record_hearing": "proceedings",
+            "end_online_hearing": "proceedings",
             "draft_award": "award", "sign_award": "award", "dissent": "award", "issue_award": "award",
             "request_correction": "award", "decide_correction": "award", "extend_deadline": "deadlines",
             "nominate": "tribunal", "appoint": "tribunal", "accept_seat": "tribunal", "challenge": "tribunal",

@@ -1,6 +1,9 @@
 from django import forms
 
 from cms.infringers.models import InfringerObjection
+from portal.forms import limit_length
+
+GROUNDS_MAX_LENGTH = 5000
 
 
 class ObjectionForm(forms.ModelForm):
@@ -10,6 +13,10 @@ class ObjectionForm(forms.ModelForm):
         model = InfringerObjection
         fields = ["name", "email", "phone", "grounds"]
         widgets = {"grounds": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self.fields["grounds"], GROUNDS_MAX_LENGTH)
 
 
 class DecisionForm(forms.Form):

@@ -26,11 +26,18 @@ def cjk_terms(text: str, *, unigrams: bool = True) -> list[str]:
     return terms
 
 
+# Characters no search term may hold: the backends quote each term with double
+# quotes without escaping them (SQLite FTS5 then fails on a stray quote), and
+# neither SQLite nor PostgreSQL takes NUL or other control characters.
+_UNSEARCHABLE = re.compile(r'["\x00-\x1f\x7f]')
+
+
 def search_query(query: str) -> str:
     """The query as the index has it: Chinese as bigrams (a single character
-    stays one term), everything else unchanged."""
+    stays one term), double quotes and control characters dropped, everything
+    else unchanged."""
     parts = []
-    for token in query.split():
+    for token in _UNSEARCHABLE.sub(" ", query).split():
         if CJK_RUN.search(token):
             parts.extend(cjk_terms(token, unigrams=False))
             rest = CJK_RUN.sub(" ", token).split()

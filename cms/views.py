@@ -29,7 +29,8 @@ def search(request: HttpRequest) -> HttpResponse:
     language of the URL are searched (/search/ Chinese, /en/search/ English)."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     pages = Page.objects.live().public().filter(locale=Locale.get_active())
-    results = pages.specific().search(search_query(query), operator="and") if query else Page.objects.none()
+    terms = search_query(query)
+    results = pages.specific().search(terms, operator="and") if terms else Page.objects.none()
     page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cms/search.html", {"query": query, "page_obj": page_obj, "results": page_obj.object_list})
 

@@ -85,10 +85,6 @@ def sign_application(*, mediation: Mediation, by: User, court: Court, password: 
 
 
 def _file(*, mediation: Mediation, application: JudicialConfirmation, by: User) -> None:
-    from notary.models import NotaryItem
-    from notary.pdf import render_pdf, sign_pdf
-    from notary.services.items import register_file
-
     mediation = _transition(mediation=mediation, name="apply_for_confirmation", by=by,
                             note=_("Joint application to %(court)s.") % {"court": application.court.name})
     case = mediation.case
@@ -97,24 +93,41 @@ def _file(*, mediation: Mediation, application: JudicialConfirmation, by: User) 
     CaseCourtAccess.objects.get_or_create(case=case, court=application.court,
                                           defaults={"reason": "judicial confirmation"})
     transaction.on_commit(lambda: notifications.confirmation_filed(application=application))
+    generate_documents(mediation=mediation, application=application, by=by)
+
+
+#: The documents the portal issues for the court packet: (template, title, English label).
+GENERATED_DOCUMENTS = (
+    ("pdf/confirmation_application.html", "司法确认申请书", "judicial confirmation application"),
+    ("pdf/mediator_statement.html", "调解情况说明", "mediator's statement"),
+    ("pdf/evidence_list.html", "证据清单", "evidence list"),
+    ("pdf/case_timeline.html", "案件时间线", "case timeline"),
+)
+
+
+def generate_documents(*, mediation: Mediation, application: JudicialConfirmation, by: User) -> list:
+    """Render, sign (PAdES) and notarise the application's documents, and attach
+    them to it: the part of the court packet the portal writes itself."""
+    from notary.models import NotaryItem
+    from notary.pdf import render_pdf, sign_pdf
+    from notary.services.items import register_file
+
+    case = mediation.case
     context = {"case": case, "mediation": mediation, "application": application, "parties": case.parties.all(),
                "agents": case.agents.select_related("party"), "agreement": mediation.agreement,
                "version": mediation.agreement.current_version(),
                "evidence": case.notary_items.select_related("leaf").exclude(kind=NotaryItem.Kind.DOCUMENT)
                .filter(private_to_side=""),
                "events": case.events.select_related("actor").order_by("at", "id")}
-    generated = [
-        ("pdf/confirmation_application.html", "司法确认申请书", "judicial confirmation application"),
-        ("pdf/mediator_statement.html", "调解情况说明", "mediator's statement"),
-        ("pdf/evidence_list.html", "证据清单", "evidence list"),
-        ("pdf/case_timeline.html", "案件时间线", "case timeline"),
-    ]
-    for template, title, label in generated:
+    items = []
+    for template, title, label in GENERATED_DOCUMENTS:
         pdf = sign_pdf(render_pdf(template, context), reason=f"{title} / {label}")
         item = register_file(case=case, fileobj=ContentFile(pdf, name="doc.pdf"),
                              original_name=f"{title}-{case.number}.pdf", content_type="application/pdf",
                              submitter=by, kind=NotaryItem.Kind.DOCUMENT, description=title)
         application.documents.add(item)
+        items.append(item)
+    return items
 
 
 def packet_items(application: JudicialConfirmation) -> list:
@@ -122,9 +135,12 @@ def packet_items(application: JudicialConfirmation) -> list:
     from notary.models import NotaryItem
 
     case = application.mediation.case
-    items = list(application.documents.all())
-    items.append(application.mediation.agreement.signed_document)
-    items += list(NotaryItem.objects.filter(case=case, case_document__kind__in=["identity", "power_of_attorney"]))
+    # The packet reads each item's case (custody entry) and log leaf (proof): fetched with the items.
+    items = list(application.documents.select_related("case", "leaf"))
+    items.append(NotaryItem.objects.select_related("case", "leaf").get(
+        pk=application.mediation.agreement.signed_document_id))
+    items += list(NotaryItem.objects.filter(case=case, case_document__kind__in=["identity", "power_of_attorney"])
+                  .select_related("case", "leaf"))
     return items
 
 

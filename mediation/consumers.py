@@ -1,9 +1,11 @@
-"""The WebSocket of a live mediation session room (docs/sessions.md is the protocol).
+"""The WebSocket of a live session room (docs/sessions.md is the protocol).
 
-    ws/mediation/<case number or ref>/<room>/      room: joint | claimant | respondent
+    ws/mediation/<case number or ref>/<room>/            room: joint | claimant | respondent
+    ws/arbitration/<case number or ref>/hearing/<id>/    the room of an online hearing
 
 Authorisation: the session user (AuthMiddlewareStack) must have a place in the
-room (mediation.sessions.access); Origin is checked by
+room, as its process's policy decides (mediation.sessions.policy: mediation in
+mediation.sessions.access, hearings in arbitration.hearing_rooms); Origin is checked by
 AllowedHostsOriginValidator in portal/asgi.py. Refusals are indistinguishable
 from a room that does not exist (close 4404). Access is read again from the
 database before every frame's effect, and whenever the mediation group says
@@ -19,6 +21,7 @@ it saw last (hello / ?last_seq=) and gets the rest from the database first.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from urllib.parse import parse_qs
 
@@ -26,10 +29,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 
 from mediation.sessions import negotiation, rooms
-from mediation.sessions.access import find_room, may_write, room_access
+from mediation.sessions.access import may_write
+from mediation.sessions.policy import CAUCUS, NEGOTIATION, policy_for
 from mediation.sessions.ratelimit import TokenBucket
 from mediation.sessions.rooms import SessionError
 
@@ -39,22 +42,19 @@ CLOSE_REVOKED = 4403
 CLOSE_NOT_FOUND = 4404
 
 
-def _resolve(user, key: str, room_key: str, session_key: str | None, channel_name: str):
+def _resolve(user, process: str, route: dict, session_key: str | None, channel_name: str):
     """Find the room for a connecting user and register their presence;
     None for anything they may not see (the same answer as "no such room")."""
-    from mediation.models import Mediation
     from portal.selectors import cases_visible_to
 
+    key = route["key"]
     lookup = Q(number=key)
     try:
         lookup |= Q(ref=uuid.UUID(key))
     except ValueError:
         pass
     case = cases_visible_to(user).filter(lookup).first()
-    mediation = Mediation.objects.filter(case=case).select_related("case").first() if case else None
-    if mediation is None or room_access(mediation, user, room_key) is None:
-        return None
-    room = find_room(mediation, room_key)
+    room = policy_for(process).find(case, user, route) if case else None
     if room is None:
         return None
     ctx = rooms.access_for_frame(room_id=room.pk, user_id=user.pk, session_key=session_key)
@@ -67,20 +67,41 @@ def _resolve(user, key: str, room_key: str, session_key: str | None, channel_nam
 def _state(ctx) -> dict:
     room, user, access, muted = ctx
     return {"key": room.key, "kind": room.kind, "side": room.side, "status": room.status,
-            "state": room.mediation.state, "head": room.head,
-            "writable": may_write(mediation=room.mediation, room=room, access=access, muted=muted)}
+            "process": room.process, "state": policy_for(room).state(room), "head": room.head,
+            "writable": may_write(room=room, access=access, muted=muted)}
 
 
 def _welcome(ctx) -> dict:
     room, user, access, muted = ctx
     return {
         "type": "welcome", "protocol": PROTOCOL_VERSION, "room": _state(ctx),
-        "case": room.mediation.case.number or str(room.mediation.case.ref),
+        "case": room.case.number or str(room.case.ref),
         "you": {"id": user.pk, "name": user.full_name, "role": access.role, "side": access.side, "muted": muted},
         "read": rooms.read_markers(room), "presence": rooms.present(room),
         "limits": {"max_frame_bytes": settings.SESSION_MAX_FRAME_BYTES, "rate_per_sec": settings.SESSION_RATE_PER_SEC,
                    "burst": settings.SESSION_RATE_BURST, "max_text_chars": rooms.MAX_TEXT_CHARS},
     }
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _holds_unstorable_text(content) -> bool:
+    """Whether any string of a frame holds what no text column or JSON document
+    can store (NUL, which PostgreSQL refuses) or encode (a lone surrogate, which
+    "\\ud800" in JSON decodes to). Walked without recursion: frames nest."""
+    stack = [content]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _head(room_id: int) -> int:
@@ -90,7 +111,15 @@ def _head(room_id: int) -> int:
 
 
 class SessionConsumer(AsyncJsonWebsocketConsumer):
+    """One socket in one room. `process` (set by the route with as_asgi) names
+    the policy that finds the room and decides who may be in it."""
+
+    process = "mediation"
     room_id: int | None = None
+
+    def __init__(self, *args, process: str = "mediation", **kwargs):
+        super().__init__(*args, **kwargs)  # channels' consumers keep no init kwargs themselves
+        self.process = process
 
     # --- connection ---------------------------------------------------------------------------
     async def connect(self):
@@ -104,18 +133,18 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
         self.user_id = user.pk
-        ctx = await database_sync_to_async(_resolve)(user, kwargs["key"], kwargs["room"], self.session_key,
+        ctx = await database_sync_to_async(_resolve)(user, self.process, kwargs, self.session_key,
                                                      self.channel_name)
         if ctx is None:
             await self._close(CLOSE_NOT_FOUND)
             return
         room = ctx[0]
-        self.room_id, self.mediation_id, self.room_key = room.pk, room.mediation_id, room.key
-        self.case_key = room.mediation.case.url_key
-        self.is_mediator = ctx[2].is_mediator
+        self.room, self.room_id, self.case_id = room, room.pk, room.case_id
+        self.policy = policy_for(room)
+        self.is_mediator = ctx[2].moderator
         self.bucket = TokenBucket(rate=settings.SESSION_RATE_PER_SEC, burst=settings.SESSION_RATE_BURST)
         self.last_sent, self.synced = 0, False
-        self.joined = [rooms.room_group(self.room_id), rooms.mediation_group(self.mediation_id)]
+        self.joined = [rooms.room_group(self.room_id), rooms.case_group(self.case_id)]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.send_json(await database_sync_to_async(_welcome)(ctx))
@@ -141,7 +170,7 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         def users():
             from mediation.models import SessionRoom
 
-            return rooms.present(SessionRoom.objects.select_related("mediation").get(pk=self.room_id))
+            return rooms.present(SessionRoom.objects.select_related("case", "mediation").get(pk=self.room_id))
 
         await self.channel_layer.group_send(rooms.room_group(self.room_id),
                                             {"type": "room.presence", "users": await database_sync_to_async(users)()})
@@ -164,14 +193,17 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             await self._error("malformed", "The frame is not valid JSON.", None)
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             await self._error("malformed", "A frame is a JSON object with a \"type\".", None)
             return
+        if _holds_unstorable_text(content):
+            await self._error("invalid", "Text may not contain NUL characters or lone surrogates.", content)
+            return
         handler = getattr(self, "frame_" + content["type"].replace(".", "_"), None) \
-            if content["type"] in FRAME_TYPES else None
+            if content["type"] in FRAME_TYPES and FRAME_TYPES[content["type"]] <= self.policy.features else None
         if handler is None:
             await self._error("unknown_type", "Unknown frame type.", content)
             return
@@ -232,7 +264,7 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
 
     async def frame_typing(self, content, ctx):
         room, user, access, muted = ctx
-        if not may_write(mediation=room.mediation, room=room, access=access, muted=muted):
+        if not may_write(room=room, access=access, muted=muted):
             raise SessionError("read_only", "You cannot post in this room now.")
         await self.channel_layer.group_send(rooms.room_group(self.room_id), {
             "type": "room.typing", "user": {"id": user.pk, "name": user.full_name}, "channel": self.channel_name})
@@ -289,11 +321,11 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         await self._done(content, side=content.get("side"))
 
     async def frame_session_end(self, content, ctx):
-        await database_sync_to_async(rooms.end_session)(mediation=ctx[0].mediation, by=ctx[1])
+        await database_sync_to_async(self.policy.end_sitting)(ctx[0], ctx[1])
         await self._done(content)
 
     async def frame_session_start(self, content, ctx):
-        await database_sync_to_async(rooms.start_session)(mediation=ctx[0].mediation, by=ctx[1])
+        await database_sync_to_async(self.policy.start_sitting)(ctx[0], ctx[1])
         await self._done(content)
 
     # --- delivery -------------------------------------------------------------------------------------
@@ -344,8 +376,7 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         if not self.closed:
             await self.send_json({"type": "transcript", "transcript": event["transcript"],
                                   "from_seq": event["from_seq"], "to_seq": event["to_seq"],
-                                  "url": reverse("mediation_session_transcript",
-                                                 args=[self.case_key, self.room_key, event["transcript"]])})
+                                  "url": self.policy.transcript_url(self.room, event["transcript"])})
 
     async def room_state(self, event):
         await self._recheck()
@@ -356,16 +387,24 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     async def _recheck(self) -> None:
         if self.closed:
             return
-        ctx = await database_sync_to_async(rooms.access_for_frame)(
-            room_id=self.room_id, user_id=self.user_id, session_key=self.session_key)
-        if ctx is None:
+        def check():
+            ctx = rooms.access_for_frame(room_id=self.room_id, user_id=self.user_id, session_key=self.session_key)
+            return None if ctx is None else {"type": "room", **_state(ctx), "muted": ctx[3]}
+
+        frame = await database_sync_to_async(check)()
+        if frame is None:
             await self._close(CLOSE_REVOKED)
             return
-        await self.send_json({"type": "room", **_state(ctx), "muted": ctx[3]})
+        await self.send_json(frame)
 
 
+#: Every frame type, with the policy features a room needs to accept it (mediation.sessions.policy):
+#: a hearing room, for one, has no offers, bidding or caucuses, and answers those with "unknown_type".
 FRAME_TYPES = {
-    "hello", "ping", "message", "typing", "read", "offer.make", "offer.answer", "blind_bid.configure",
-    "blind_bid.submit", "moderate.hide", "moderate.mute", "moderate.unmute", "caucus.open", "caucus.close",
-    "session.end", "session.start",
+    "hello": frozenset(), "ping": frozenset(), "message": frozenset(), "typing": frozenset(), "read": frozenset(),
+    "offer.make": frozenset({NEGOTIATION}), "offer.answer": frozenset({NEGOTIATION}),
+    "blind_bid.configure": frozenset({NEGOTIATION}), "blind_bid.submit": frozenset({NEGOTIATION}),
+    "moderate.hide": frozenset(), "moderate.mute": frozenset(), "moderate.unmute": frozenset(),
+    "caucus.open": frozenset({CAUCUS}), "caucus.close": frozenset({CAUCUS}),
+    "session.end": frozenset(), "session.start": frozenset(),
 }

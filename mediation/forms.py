@@ -1,10 +1,21 @@
 import re
+from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import FileField as CheckedFileField
+
 INSTALMENT_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+([0-9]+(?:\.[0-9]{1,2})?)\s*$")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 class AgreementTermsForm(forms.Form):
@@ -13,10 +24,11 @@ class AgreementTermsForm(forms.Form):
     payment_amount = forms.DecimalField(label=_("Payment to the claimant (CNY)"), min_value=Decimal("0"),
                                         max_digits=14, decimal_places=2, required=False)
     instalments = forms.CharField(label=_("Instalments"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=2000,
                                   help_text=_("One per line: date and amount, e.g. 2026-12-31 10000"))
     cease_infringement = forms.BooleanField(label=_("Stop the infringement"), required=False)
     remove_urls = forms.CharField(label=_("Listings to remove (one URL per line)"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+                                  widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
     remove_by = forms.DateField(label=_("Remove the listings by"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     destroy_stock = forms.BooleanField(label=_("Destroy infringing stock"), required=False)
@@ -24,7 +36,8 @@ class AgreementTermsForm(forms.Form):
     confidentiality = forms.BooleanField(label=_("Confidentiality"), required=False, initial=True)
     costs = forms.CharField(label=_("Costs"), required=False, max_length=500)
     default_consequences = forms.CharField(label=_("Consequences of default"), required=False, max_length=1000)
-    other = forms.CharField(label=_("Other terms"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    other = forms.CharField(label=_("Other terms"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            max_length=4000)
 
     def clean_instalments(self):
         rows = []
@@ -32,6 +45,8 @@ class AgreementTermsForm(forms.Form):
             if not line.strip():
                 continue
             match = INSTALMENT_LINE.match(line)
+            if match and not _is_date(match.group(1)):
+                match = None  # e.g. 2026-13-45: the right shape, not a day
             if not match:
                 raise forms.ValidationError(_("Line %(n)s: write a date and an amount, e.g. 2026-12-31 10000")
                                             % {"n": n})
@@ -70,4 +85,5 @@ class RulingForm(forms.Form):
     ruling_number = forms.CharField(label=_("Ruling number"), max_length=80,
                                     help_text=_("e.g. (2026)浙0106民特123号"))
     ruling_date = forms.DateField(label=_("Ruling date"), widget=forms.DateInput(attrs={"type": "date"}))
-    ruling_pdf = forms.FileField(label=_("The ruling (PDF)"), required=False)
+    # Checked by size and content like every upload (portal.forms.FileField).
+    ruling_pdf = CheckedFileField(label=_("The ruling (PDF)"), required=False)

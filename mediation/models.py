@@ -415,22 +415,33 @@ SESSION_STATES = [MediationState.IN_PROGRESS, MediationState.AGREEMENT_DRAFTED]
 
 
 class SessionRoom(models.Model):
-    """A live room of a mediation: the joint room (both sides and the mediator;
-    case managers may observe) or one side's private caucus (背对背) with the
-    mediator. Messages are numbered per room from 1 without gaps: `next_seq` is
-    taken under a row lock (mediation.sessions.rooms.append_message)."""
+    """A live room of a case. Mediation has a joint room (both sides and the
+    mediator; case managers may observe) and one private caucus (背对背) per
+    side with the mediator; an arbitration has one room per online hearing
+    (the tribunal and both sides; case managers may observe). Who may do what
+    in a room is decided by its process's policy (mediation.sessions.policy).
+
+    Messages are numbered per room from 1 without gaps: `next_seq` is taken
+    under a row lock (mediation.sessions.rooms.append_message)."""
 
     class Kind(models.TextChoices):
         JOINT = "joint", _("Joint session")
         CAUCUS = "caucus", _("Private caucus")
+        HEARING = "hearing", _("Online hearing")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="rooms")
+    case = models.ForeignKey("portal.Case", on_delete=models.CASCADE, related_name="session_rooms")
+    # "mediation" or "arbitration": the policy that decides access (mediation.sessions.policy).
+    process = models.CharField(max_length=20, default="mediation")
+    # The room's name in URLs, frames and message hashes: "joint", "claimant",
+    # "respondent", or "hearing-<id>" for an arbitration hearing.
+    name = models.CharField(max_length=40)
+    mediation = models.ForeignKey(Mediation, null=True, blank=True, on_delete=models.CASCADE, related_name="rooms")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # The side whose caucus this is (claimant / respondent); empty for the joint room.
+    # The side whose caucus this is (claimant / respondent); empty otherwise.
     side = models.CharField(max_length=12, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     next_seq = models.PositiveBigIntegerField(default=1)
@@ -438,15 +449,22 @@ class SessionRoom(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["mediation", "kind", "side"], name="one_room_per_kind_side")]
+        constraints = [models.UniqueConstraint(fields=["case", "name"], name="one_room_per_case_name")]
 
     def __str__(self) -> str:
-        return f"{self.mediation.case} · {self.key}"
+        return f"{self.case} · {self.key}"
+
+    def save(self, *args, **kwargs):
+        if self.mediation_id and not self.case_id:
+            self.case_id = self.mediation.case_id
+        if not self.name and self.kind in (self.Kind.JOINT, self.Kind.CAUCUS):
+            self.name = self.side if self.kind == self.Kind.CAUCUS else "joint"
+        super().save(*args, **kwargs)
 
     @property
     def key(self) -> str:
-        """The room's name in URLs and frames: "joint", "claimant" or "respondent"."""
-        return self.side if self.kind == self.Kind.CAUCUS else "joint"
+        """The room's name in URLs and frames ("joint", "claimant", "respondent", "hearing-12")."""
+        return self.name
 
     @property
     def head(self) -> int:

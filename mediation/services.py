@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from mediation import notifications
@@ -26,13 +27,14 @@ from portal.fsm import is_permitted
 from portal.models import Case, CaseAssignment, Party, User
 from portal.services import conflicts
 
-MSG_NOT_ALLOWED = _("You are not allowed to do this in this mediation.")
-MSG_WRONG_STATE = _("This is not possible while the mediation is “%(state)s”.")
-MSG_REASON_REQUIRED = _("Please give a reason.")
-MSG_INVITATION_INVALID = _("This invitation link is not valid. Ask the centre for a new one.")
-MSG_INVITATION_USED = _("This invitation link has already been used.")
-MSG_INVITATION_EXPIRED = _("This invitation link has expired. Ask the centre for a new one.")
-MSG_NOT_A_MEDIATOR = _("Choose a mediator from the centre's list.")
+# Lazy: the messages are put in each request's language, not the one active at import.
+MSG_NOT_ALLOWED = gettext_lazy("You are not allowed to do this in this mediation.")
+MSG_WRONG_STATE = gettext_lazy("This is not possible while the mediation is “%(state)s”.")
+MSG_REASON_REQUIRED = gettext_lazy("Please give a reason.")
+MSG_INVITATION_INVALID = gettext_lazy("This invitation link is not valid. Ask the centre for a new one.")
+MSG_INVITATION_USED = gettext_lazy("This invitation link has already been used.")
+MSG_INVITATION_EXPIRED = gettext_lazy("This invitation link has expired. Ask the centre for a new one.")
+MSG_NOT_A_MEDIATOR = gettext_lazy("Choose a mediator from the centre's list.")
 
 
 class MediationError(ValidationError):

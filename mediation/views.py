@@ -1,11 +1,13 @@
 """Mediation pages: the respondent's invitation, and the mediation panel of a case."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +23,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     from mediation.models import Invitation
 
     invite = Invitation.objects.select_related("mediation__case").filter(token_hash=Invitation.hash_token(token)).first()
+    if invite is not None and (invite.used_at is not None or timezone.now() >= invite.expires_at):
+        invite = None  # a spent or expired link shows nothing of the case (like arbitration's notice link)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -118,16 +122,35 @@ def panel(request: HttpRequest, key: str) -> HttpResponse:
     })
 
 
+REASON_MAX_LENGTH = 2000
+DISCLOSURE_MAX_LENGTH = 4000
+COMMENT_MAX_LENGTH = 5000
+
+
+def _pk(value) -> int:
+    """A posted object id; 0 (no such object) for anything that is not a number."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
+def _text(post, name: str, limit: int) -> str:
+    """A free-text field of an action, checked like a form field: NUL characters
+    and text over `limit` are refused (ValidationError, in the user's language)."""
+    return forms.CharField(required=False, max_length=limit).clean(post.get(name, ""))
+
+
 ACTIONS = {
     "consent": lambda m, u, p: services.consent(mediation=m, by=u),
-    "decline": lambda m, u, p: services.decline(mediation=m, by=u, reason=p.get("reason", "")),
-    "suspend": lambda m, u, p: services.suspend(mediation=m, by=u, reason=p.get("reason", "")),
+    "decline": lambda m, u, p: services.decline(mediation=m, by=u, reason=_text(p, "reason", REASON_MAX_LENGTH)),
+    "suspend": lambda m, u, p: services.suspend(mediation=m, by=u, reason=_text(p, "reason", REASON_MAX_LENGTH)),
     "resume": lambda m, u, p: services.resume(mediation=m, by=u),
-    "terminate": lambda m, u, p: services.terminate(mediation=m, by=u, reason=p.get("reason", "")),
+    "terminate": lambda m, u, p: services.terminate(mediation=m, by=u,
+                                                    reason=_text(p, "reason", REASON_MAX_LENGTH)),
     "extend": lambda m, u, p: services.agree_extension(mediation=m, by=u),
-    "accept": lambda m, u, p: services.accept_appointment(mediation=m, by=u, disclosure=p.get("disclosure", "")),
-    "decline_appointment": lambda m, u, p: services.decline_appointment(mediation=m, by=u,
-                                                                        reason=p.get("reason", "")),
+    "accept": lambda m, u, p: services.accept_appointment(
+        mediation=m, by=u, disclosure=_text(p, "disclosure", DISCLOSURE_MAX_LENGTH)),
+    "decline_appointment": lambda m, u, p: services.decline_appointment(
+        mediation=m, by=u, reason=_text(p, "reason", REASON_MAX_LENGTH)),
 }
 
 
@@ -137,24 +160,25 @@ def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
     mediation = _mediation(request, key)
     try:
         if name == "propose":
-            mediator = User.objects.filter(pk=request.POST.get("mediator") or 0).first()
+            mediator = User.objects.filter(pk=_pk(request.POST.get("mediator"))).first()
             if mediator is None:
                 raise ValidationError(services.MSG_NOT_A_MEDIATOR)
             services.propose_mediator(mediation=mediation, mediator=mediator, by=request.user)
         elif name == "nominate":
-            mediator = User.objects.filter(pk=request.POST.get("mediator") or 0).first()
+            mediator = User.objects.filter(pk=_pk(request.POST.get("mediator"))).first()
             if mediator is None:
                 raise ValidationError(services.MSG_NOT_A_MEDIATOR)
             services.nominate_mediator(mediation=mediation, by=request.user, mediator=mediator)
         elif name == "object":
-            services.object_to_mediator(mediation=mediation, by=request.user, reason=request.POST.get("reason", ""))
+            services.object_to_mediator(mediation=mediation, by=request.user,
+                                        reason=_text(request.POST, "reason", REASON_MAX_LENGTH))
         elif name == "decide_objection":
-            objection = mediation.objections.filter(pk=request.POST.get("objection") or 0).first()
+            objection = mediation.objections.filter(pk=_pk(request.POST.get("objection"))).first()
             if objection is None:
                 raise Http404("No such objection")
             services.decide_objection(objection=objection, by=request.user,
                                       uphold=request.POST.get("decision") == "uphold",
-                                      note=request.POST.get("note", ""))
+                                      note=_text(request.POST, "note", REASON_MAX_LENGTH))
         elif name == "draft":
             from mediation.agreements import draft_version
             from mediation.forms import AgreementTermsForm
@@ -174,11 +198,12 @@ def action(request: HttpRequest, key: str, name: str) -> HttpResponse:
                                 otp_token=request.POST.get("otp_token", "").strip(),
                                 ip=request.META.get("REMOTE_ADDR"))
             else:
-                agreements.comment(version=version, by=request.user, text=request.POST.get("text", ""))
+                agreements.comment(version=version, by=request.user,
+                                   text=_text(request.POST, "text", COMMENT_MAX_LENGTH))
         elif name == "apply":
             from mediation.confirmation import eligible_courts, sign_application
 
-            court = eligible_courts(mediation.case).filter(pk=request.POST.get("court") or 0).first()
+            court = eligible_courts(mediation.case).filter(pk=_pk(request.POST.get("court"))).first()
             if court is None:
                 raise ValidationError(_("Choose one of the courts offered."))
             sign_application(mediation=mediation, by=request.user, court=court,

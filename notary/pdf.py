@@ -52,7 +52,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from notary.keys import local_pki
+from notary.keys import LocalPKI, local_pki
 
 logger = logging.getLogger(__name__)
 
@@ -181,8 +181,7 @@ class _LoadedKeySigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
-def _platform_signer() -> signers.SimpleSigner:
-    pki = local_pki()
+def _build_platform_signer(pki: LocalPKI) -> signers.SimpleSigner:
     key_der = pki.signing_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                             serialization.NoEncryption())
     signing_cert = _asn1_cert(pki.signing_cert)
@@ -192,6 +191,50 @@ def _platform_signer() -> signers.SimpleSigner:
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs([signing_cert, _asn1_cert(pki.root_cert)]),
     )
+
+
+@dataclass(frozen=True)
+class _PlatformSigner:
+    """The signer for one loaded PKI, and the space its signature takes."""
+
+    pki: LocalPKI
+    signer: signers.SimpleSigner
+    bytes_reserved: int
+
+
+_platform: _PlatformSigner | None = None
+
+
+def _estimate_bytes_reserved(signer: signers.SimpleSigner) -> int:
+    """What pyHanko reserves for a signature when not told: the length of a dry-run
+    CMS signature, doubled (hex), plus 50%. Without a timestamper the container
+    has the same length every time (fixed certificates, RSA signature of the
+    key's size, fixed-size signed attributes), so it is computed once per signer
+    instead of with a dummy signature before every real one."""
+    import asyncio
+
+    from cryptography.hazmat.primitives import hashes
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    empty_digest = hashes.Hash(hashes.SHA256()).finalize()
+    container = asyncio.run(signer.async_sign(
+        empty_digest, "sha256", dry_run=True, use_pades=True,
+        signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now().astimezone())))
+    test_len = len(container.dump()) * 2
+    return test_len + 2 * (test_len // 4)
+
+
+def _platform_signer_state() -> _PlatformSigner:
+    """The platform signer, built once per loaded PKI (re-built when the PKI is
+    reloaded, e.g. after ``local_pki.cache_clear()``)."""
+    global _platform
+    pki = local_pki()
+    state = _platform
+    if state is None or state.pki is not pki:
+        signer = _build_platform_signer(pki)
+        state = _PlatformSigner(pki=pki, signer=signer, bytes_reserved=_estimate_bytes_reserved(signer))
+        _platform = state
+    return state
 
 
 def sign_pdf(pdf_bytes: bytes, *, reason: str, location: str = "", field_name: str = "PlatformSignature",
@@ -207,9 +250,11 @@ def sign_pdf(pdf_bytes: bytes, *, reason: str, location: str = "", field_name: s
         field_name=field_name, reason=reason, location=location or None,
         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
     )
+    state = _platform_signer_state()
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
-    pdf_signer = signers.PdfSigner(metadata, signer=_platform_signer(), timestamper=timestamper)
-    out = pdf_signer.sign_pdf(writer)
+    pdf_signer = signers.PdfSigner(metadata, signer=state.signer, timestamper=timestamper)
+    # A timestamp token's size depends on the TSA's reply, so pyHanko estimates it each time.
+    out = pdf_signer.sign_pdf(writer, bytes_reserved=state.bytes_reserved if timestamper is None else None)
     return out.getvalue()
 
 

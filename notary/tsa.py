@@ -228,7 +228,7 @@ def _external_token(url: str, digest: bytes) -> bytes:
         url, data=request.dump(), method="POST", headers={"Content-Type": _QUERY_TYPE, "Accept": _REPLY_TYPE})
     timeout = getattr(settings, "NOTARY_TSA_TIMEOUT", 10)
     try:
-        with urllib.request.urlopen(http_request, timeout=timeout) as reply:  # noqa: S310 - scheme checked
+        with urllib.request.urlopen(http_request, timeout=timeout) as reply:  # noqa: S310  # nosec B310 # http(s) only: scheme checked above
             body = reply.read(_MAX_REPLY_BYTES + 1)
             content_type = reply.headers.get_content_type()
     except (urllib.error.URLError, OSError) as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,10 +28,11 @@ from notary.services import items as item_services
 from notary.services import log
 from notary.uploads import HashingUploadHandler
 from portal.selectors import get_visible_case
-from portal.services.documents import SNIFF_BYTES, clean_display_name, sniff_type
+from portal.services.documents import SNIFF_BYTES, check_package, clean_display_name, sniff_type
 from portal.views.cases import safe_attachment
 
 CERTIFICATE_NUMBER = re.compile(r"^NC-(\d{4})-(\d{8})$")
+WITHDRAW_REASON_MAX_LENGTH = 280  # "withdrawn: <reason>" fits the 300 characters of a custody record
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -79,6 +81,7 @@ def _case_items(request: HttpRequest, key: str) -> HttpResponse:
                 upload.seek(0)
                 if not upload.size:
                     raise ValidationError(_("The file is empty."))
+                check_package(upload, name=upload.name, content_type=content_type)
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
@@ -157,10 +160,14 @@ def item_detail(request: HttpRequest, uid) -> HttpResponse:
 def item_withdraw(request: HttpRequest, uid) -> HttpResponse:
     item = visible_item(request, uid)
     try:
-        item_services.withdraw_item(item=item, by=request.user, reason=request.POST.get("reason", ""),
-                                    ip=client_ip(request))
+        # Checked like a form field (NUL, length): the custody record keeps at most 300 characters.
+        reason = forms.CharField(required=False, max_length=WITHDRAW_REASON_MAX_LENGTH).clean(
+            request.POST.get("reason", ""))
+        item_services.withdraw_item(item=item, by=request.user, reason=reason, ip=client_ip(request))
     except PermissionError as exc:
         raise Http404("Not allowed") from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     except item_services.ItemError as exc:
         messages.error(request, str(exc))
     else:

@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import (
@@ -67,6 +69,19 @@ class RegistrationForm(forms.ModelForm):
         return user
 
 
+def limit_length(field: forms.CharField, limit: int) -> None:
+    """Give a text field of a model form (a TextField has no max_length) a limit
+    that the form checks and the browser knows."""
+    field.max_length = limit
+    field.validators.append(validators.MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+
+
+# Free text has limits like everything else (the API's are the same: portal/api/serializers.py).
+FACTS_MAX_LENGTH = 20000
+NOTE_MAX_LENGTH = 2000
+
+
 class FileField(forms.FileField):
     """A file field that checks size and content type (not the extension) on clean."""
 
@@ -85,6 +100,7 @@ class StartFilingForm(forms.Form):
     channel = forms.ChoiceField(label=_("Received through"), choices=[(Channel.WALK_IN, Channel.WALK_IN.label),
                                                                       (Channel.HOTLINE, Channel.HOTLINE.label)])
     intake_note = forms.CharField(label=_("Intake note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=NOTE_MAX_LENGTH,
                                   help_text=_("Who came or called, when, and what they asked for."))
 
     def __init__(self, *args, mode: str, **kwargs):
@@ -116,13 +132,18 @@ class PartyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from portal.models import Court
 
-        districts = Court.objects.filter(level=Court.Level.BASIC).order_by("region_code").values_list("region_code", "name")
+        districts = Court.objects.filter(level=Court.Level.BASIC).order_by("region_code").values_list(
+            "region_code", "name", "name_en")
+        # Courts are named in the interface's language: the English name where there is one.
+        english = not (get_language() or "").startswith("zh")
         self.fields["region_code"] = forms.ChoiceField(
             label=_("District (for court jurisdiction)"), required=False,
-            choices=[("", _("Not known / elsewhere"))] + [(code, f"{code} · {name}") for code, name in districts],
+            choices=[("", _("Not known / elsewhere"))] + [
+                (code, f"{code} · {name_en if english and name_en else name}") for code, name, name_en in districts],
             help_text=_("Where the party resides or has its seat; decides which courts may confirm a settlement."))
         if side == Party.Side.CLAIMANT:
             del self.fields["shop_url"]
+        limit_length(self.fields["related_parties"], NOTE_MAX_LENGTH)
 
     def clean_credit_code(self):
         value = self.cleaned_data.get("credit_code", "").strip().upper()
@@ -271,6 +292,8 @@ class ClaimsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facts"].required = True
+        limit_length(self.fields["facts"], FACTS_MAX_LENGTH)
+        limit_length(self.fields["claim_other"], NOTE_MAX_LENGTH)
         self.fields["facts"].help_text = _("What happened, when you found it, and why it infringes your right.")
 
     def clean(self):

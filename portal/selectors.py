@@ -1,7 +1,7 @@
 """Read queries for cases. `cases_visible_to` is the query form of
 portal.rules.can_view_case; tests check that the two agree."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from portal.models import Agent, Case, CaseAssignment, CaseCourtAccess, CaseEvent, CaseState, Party, User
 
@@ -9,15 +9,19 @@ from portal.models import Agent, Case, CaseAssignment, CaseCourtAccess, CaseEven
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
+    # "id IN (the user's cases)" rather than a correlated EXISTS per case: the database
+    # reads the user's parties, agencies and assignments once. With EXISTS, SQLite
+    # probes the user's rows (its index on user_id) for every case, which is
+    # quadratic for a user on many cases (bench/case_list.py: 5.5 s at 10,000 cases).
     visible = (
         Q(created_by=user)
-        | Exists(Party.objects.filter(case=OuterRef("pk"), user=user))
-        | Exists(Agent.objects.filter(case=OuterRef("pk"), user=user))
-        | Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, active=True))
+        | Q(pk__in=Party.objects.filter(user=user).values("case_id"))
+        | Q(pk__in=Agent.objects.filter(user=user).values("case_id"))
+        | Q(pk__in=CaseAssignment.objects.filter(user=user, active=True).values("case_id"))
     )
     if user.is_clerk:
-        visible |= Q(referring_court_id=user.court_id) | Exists(
-            CaseCourtAccess.objects.filter(case=OuterRef("pk"), court_id=user.court_id))
+        visible |= Q(referring_court_id=user.court_id) | Q(
+            pk__in=CaseCourtAccess.objects.filter(court_id=user.court_id).values("case_id"))
     if user.is_case_manager:
         visible |= ~Q(state=CaseState.DRAFT)
     return Case.objects.filter(visible)

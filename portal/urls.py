@@ -16,7 +16,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.urls import app_urlpatterns as cms_app_urlpatterns
 from portal.forms import EmailAuthenticationForm
-from portal.views import accounts, cases, dashboards, filing, notifications
+from portal.views import accounts, cases, dashboards, filing, health, notifications
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
@@ -47,6 +47,7 @@ notification_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # load balancers and monitoring (docs/deployment.md)
     path("accounts/", include(account_patterns)),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("notifications/", include(notification_patterns)),

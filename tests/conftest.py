@@ -76,3 +76,13 @@ def _reference_data_after_flush(request):
             Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
         ensure_defaults()
     yield
+
+
+@pytest.fixture
+def fresh_channel_layer():
+    """A new in-memory channel layer per test: no queue bound to an old event loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

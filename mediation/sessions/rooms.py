@@ -27,7 +27,6 @@ from datetime import UTC, timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from mediation import rules
@@ -40,7 +39,8 @@ from mediation.models import (
     RoomPresence,
     SessionRoom,
 )
-from mediation.sessions.access import SIDES, room_access, room_lookup
+from mediation.sessions.access import SIDES, find_room, room_lookup
+from mediation.sessions.policy import PARTY, policy_for
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +65,13 @@ class SessionError(Exception):
 
 def room_group(room_id: int) -> str:
     """Channel-layer group of one room (built from its id, never from user input)."""
-    return f"mediation-room-{int(room_id)}"
+    return f"session-room-{int(room_id)}"
 
 
-def mediation_group(mediation_id: int) -> str:
-    """Group of every socket of a mediation: access and state changes."""
-    return f"mediation-{int(mediation_id)}"
+def case_group(case_id: int) -> str:
+    """Group of every session socket of a case (all its rooms, any process):
+    access and state changes."""
+    return f"session-case-{int(case_id)}"
 
 
 _pending_sends: set[asyncio.Task] = set()
@@ -100,14 +101,14 @@ def broadcast_after_commit(group: str, event: dict) -> None:
     transaction.on_commit(lambda: broadcast(group, event))
 
 
-def revoke_access(mediation_id: int) -> None:
-    """Ask every socket of a mediation to check its access again (after commit)."""
-    broadcast_after_commit(mediation_group(mediation_id), {"type": "access.revoked"})
+def revoke_access(case_id: int) -> None:
+    """Ask every session socket of a case to check its access again (after commit)."""
+    broadcast_after_commit(case_group(case_id), {"type": "access.revoked"})
 
 
-def state_changed(mediation_id: int) -> None:
-    """Tell every socket of a mediation that room status, state or mutes changed."""
-    broadcast_after_commit(mediation_group(mediation_id), {"type": "room.state"})
+def state_changed(case_id: int) -> None:
+    """Tell every session socket of a case that room status, state or mutes changed."""
+    broadcast_after_commit(case_group(case_id), {"type": "room.state"})
 
 
 # --- canonical content and frames -------------------------------------------------------------
@@ -128,27 +129,23 @@ def canonical_content(*, case_ref: str, room_key: str, seq: int, author_id: int 
 def message_sha256(message: RoomMessage) -> str:
     room = message.room
     return hashlib.sha256(canonical_content(
-        case_ref=str(room.mediation.case.ref), room_key=room.key, seq=message.seq, author_id=message.author_id,
+        case_ref=str(room.case.ref), room_key=room.key, seq=message.seq, author_id=message.author_id,
         kind=message.kind, body=message.body, at=utc_iso(message.created_at))).hexdigest()
 
 
 class AuthorInfo:
-    """Names, roles and sides of message authors, looked up once per user."""
+    """Names, roles and sides of a room's message authors, looked up once per user."""
 
-    def __init__(self, mediation: Mediation):
-        self.mediation = mediation
+    def __init__(self, room: SessionRoom):
+        self.room = room
+        self.policy = policy_for(room)
         self.cache: dict[int, dict] = {}
 
     def __call__(self, user) -> dict | None:
         if user is None:
             return None
         if user.pk not in self.cache:
-            side = ""
-            if rules.is_mediator(self.mediation, user):
-                role = "mediator"
-            else:
-                access = room_access(self.mediation, user, "joint")
-                role, side = (access.role, access.side) if access else ("party", "")
+            role, side = self.policy.author(self.room, user)
             self.cache[user.pk] = {"id": user.pk, "name": user.full_name or user.email.split("@")[0],
                                    "role": role, "side": side}
         return self.cache[user.pk]
@@ -164,8 +161,9 @@ def message_frame(message: RoomMessage, *, authors: AuthorInfo, for_mediator: bo
         "sha256": message.sha256, "hidden": message.hidden, "body": message.body,
     }
     if message.kind == RoomMessage.Kind.ATTACHMENT:
-        frame["url"] = reverse("mediation_session_attachment",
-                               args=[room.mediation.case.url_key, room.key, message.seq])
+        url = policy_for(room).attachment_url(room, message.seq)
+        if url:
+            frame["url"] = url
     if message.hidden:
         if for_mediator:
             frame["moderation"] = {"by": message.hidden_by_id, "at": utc_iso(message.hidden_at),
@@ -179,10 +177,10 @@ def message_frame(message: RoomMessage, *, authors: AuthorInfo, for_mediator: bo
 def messages_after(*, room_id: int, after: int, for_mediator: bool, limit: int = REPLAY_BATCH) -> list[dict]:
     """Frames of the messages numbered after `after`, in order (one batch)."""
     rows = list(RoomMessage.objects.filter(room_id=room_id, seq__gt=after).select_related(
-        "author", "room__mediation__case").order_by("seq")[:limit])
+        "author", "room__case", "room__mediation").order_by("seq")[:limit])
     if not rows:
         return []
-    authors = AuthorInfo(rows[0].room.mediation)
+    authors = AuthorInfo(rows[0].room)
     return [message_frame(m, authors=authors, for_mediator=for_mediator) for m in rows]
 
 
@@ -206,15 +204,16 @@ def append_message(*, room: SessionRoom, author, client_id: str, kind: str,
     returns the stored message and does nothing else — `make_body` (which may
     write, e.g. an Offer) runs only for a new message, under the room lock."""
     with transaction.atomic():
-        locked = SessionRoom.objects.select_for_update().select_related("mediation__case").get(pk=room.pk)
+        locked = SessionRoom.objects.select_for_update().get(pk=room.pk)
+        locked.case, locked.mediation = room.case, room.mediation  # already loaded by the caller
         existing = RoomMessage.objects.filter(room=locked, author=author, client_id=client_id).first()
         if existing is not None:
             return existing, False
         if require_open:
-            if locked.mediation.state not in SESSION_STATES or locked.status != SessionRoom.Status.OPEN:
+            if locked.status != SessionRoom.Status.OPEN or not policy_for(locked).live(locked):
                 raise SessionError("read_only", "This room does not take messages now.")
             if author is not None and is_muted(locked, author):
-                raise SessionError("muted", "The mediator has muted you in this room.")
+                raise SessionError("muted", "You have been muted in this room.")
         body = make_body(locked)
         seq = locked.next_seq
         now = timezone.now()
@@ -231,7 +230,7 @@ def append_message(*, room: SessionRoom, author, client_id: str, kind: str,
             return existing, False
         locked.next_seq = seq + 1
         locked.save(update_fields=["next_seq"])
-        frame = message_frame(message, authors=AuthorInfo(locked.mediation), for_mediator=False)
+        frame = message_frame(message, authors=AuthorInfo(locked), for_mediator=False)
         broadcast_after_commit(room_group(locked.pk), {"type": "room.message", "message": frame})
     return message, True
 
@@ -291,17 +290,23 @@ def present(room: SessionRoom) -> list[dict]:
     """Who is connected to the room now (each user once)."""
     since = timezone.now() - PRESENCE_STALE_AFTER
     rows = RoomPresence.objects.filter(room=room, seen_at__gte=since).select_related("user").order_by("connected_at")
-    authors, users = AuthorInfo(room.mediation), {}
+    authors, users = AuthorInfo(room), {}
     for row in rows:
         users.setdefault(row.user_id, authors(row.user))
     return list(users.values())
 
 
-# --- the mediator's controls ---------------------------------------------------------------------
+# --- the moderator's controls (the mediator; the presiding arbitrator) ------------------------------
 
 def require_mediator(mediation: Mediation, user) -> None:
     if not rules.is_mediator(mediation, user):
         raise SessionError("forbidden", "Only the mediator may do this.")
+
+
+def require_moderator(room: SessionRoom, user) -> None:
+    access = policy_for(room).access(room, user)
+    if access is None or not access.moderator:
+        raise SessionError("forbidden", "Only whoever runs the session may do this.")
 
 
 def require_live(mediation: Mediation) -> None:
@@ -318,11 +323,10 @@ def _reason(value) -> str:
 
 
 def hide_message(*, room: SessionRoom, by, seq, reason=None) -> RoomMessage:
-    """The mediator hides a message from the participants. The row, its content
-    and its SHA-256 stay; who hid it, when and why is recorded on it, and a
-    system message tells every client (live or replaying) to hide it."""
-    mediation = room.mediation
-    require_mediator(mediation, by)
+    """The moderator hides a message from the participants. The row, its
+    content and its SHA-256 stay; who hid it, when and why is recorded on it,
+    and a system message tells every client (live or replaying) to hide it."""
+    require_moderator(room, by)
     reason = _reason(reason)
     if isinstance(seq, bool) or not isinstance(seq, int):
         raise SessionError("invalid", "seq must be an integer.")
@@ -344,15 +348,14 @@ def _participant(room: SessionRoom, user_id) -> object:
     if isinstance(user_id, bool) or not isinstance(user_id, int):
         raise SessionError("invalid", "user must be a user id.")
     user = User.objects.filter(pk=user_id).first()
-    access = room_access(room.mediation, user, room.key) if user else None
-    if access is None or access.role != "party":
+    access = policy_for(room).access(room, user) if user else None
+    if access is None or access.role != PARTY:
         raise SessionError("not_found", "No such participant in this room.")
     return user
 
 
 def mute(*, room: SessionRoom, by, user_id, reason=None) -> RoomMute:
-    mediation = room.mediation
-    require_mediator(mediation, by)
+    require_moderator(room, by)
     reason = _reason(reason)
     with transaction.atomic():
         SessionRoom.objects.select_for_update().get(pk=room.pk)
@@ -362,28 +365,26 @@ def mute(*, room: SessionRoom, by, user_id, reason=None) -> RoomMute:
             return current
         record = RoomMute.objects.create(room=room, user=user, muted_by=by, reason=reason)
         system_message(room=room, actor=by, event="participant.muted", user=user.pk)
-        state_changed(mediation.pk)
+        state_changed(room.case_id)
     return record
 
 
 def unmute(*, room: SessionRoom, by, user_id) -> None:
-    mediation = room.mediation
-    require_mediator(mediation, by)
+    require_moderator(room, by)
     with transaction.atomic():
         SessionRoom.objects.select_for_update().get(pk=room.pk)
         user = _participant(room, user_id)
         if RoomMute.objects.filter(room=room, user=user, lifted_at=None).update(lifted_at=timezone.now(),
                                                                                 lifted_by=by):
             system_message(room=room, actor=by, event="participant.unmuted", user=user.pk)
-            state_changed(mediation.pk)
+            state_changed(room.case_id)
 
 
 def joint_room(mediation: Mediation) -> SessionRoom:
-    room, _ = SessionRoom.objects.get_or_create(mediation=mediation, **room_lookup("joint"))
-    return room
+    return find_room(mediation, "joint")
 
 
-def _set_status(room: SessionRoom, status: str) -> None:
+def set_status(room: SessionRoom, status: str) -> None:
     room.status, room.status_changed_at = status, timezone.now()
     room.save(update_fields=["status", "status_changed_at"])
 
@@ -396,16 +397,19 @@ def set_caucus(*, mediation: Mediation, by, side, open_: bool) -> SessionRoom:
     if side not in SIDES:
         raise SessionError("invalid", "side must be claimant or respondent.")
     status = SessionRoom.Status.OPEN if open_ else SessionRoom.Status.CLOSED
+    lookup = room_lookup(side)
     with transaction.atomic():
-        room, created = SessionRoom.objects.get_or_create(mediation=mediation, **room_lookup(side),
-                                                          defaults={"status": status})
+        room, created = SessionRoom.objects.get_or_create(
+            case_id=mediation.case_id, name=lookup["name"],
+            defaults={"mediation": mediation, "process": "mediation", "kind": lookup["kind"], "side": side,
+                      "status": status})
         if created or room.status != status:
             if not created:
-                _set_status(room, status)
+                set_status(room, status)
             system_message(room=room, actor=by, event="room.opened" if open_ else "room.closed")
             system_message(room=joint_room(mediation), actor=by, event="caucus.opened" if open_ else "caucus.closed",
                            side=side)
-            state_changed(mediation.pk)
+            state_changed(mediation.case_id)
     return room
 
 
@@ -420,8 +424,8 @@ def end_session(*, mediation: Mediation, by) -> None:
         for room in SessionRoom.objects.select_for_update().filter(mediation=mediation,
                                                                   status=SessionRoom.Status.OPEN):
             system_message(room=room, actor=by, event="session.ended")
-            _set_status(room, SessionRoom.Status.CLOSED)
-        state_changed(mediation.pk)
+            set_status(room, SessionRoom.Status.CLOSED)
+        state_changed(mediation.case_id)
         make_transcripts_after_commit(mediation=mediation, by=by)
 
 
@@ -432,16 +436,16 @@ def start_session(*, mediation: Mediation, by) -> None:
     with transaction.atomic():
         room = joint_room(mediation)
         if room.status != SessionRoom.Status.OPEN:
-            _set_status(room, SessionRoom.Status.OPEN)
+            set_status(room, SessionRoom.Status.OPEN)
             system_message(room=room, actor=by, event="session.started")
-            state_changed(mediation.pk)
+            state_changed(mediation.case_id)
 
 
 def access_for_frame(*, room_id: int, user_id: int, session_key: str | None):
     """Re-read everything a frame's effect depends on: the user (still active),
     their session (still logged in as them; staff still past two-factor), their
-    place in the room, the room and the mediation. Returns (room, user, access,
-    muted), or None if they have lost the room."""
+    place in the room (its process's policy), the room and the process.
+    Returns (room, user, access, muted), or None if they have lost the room."""
     from importlib import import_module
 
     from django.conf import settings
@@ -457,10 +461,11 @@ def access_for_frame(*, room_id: int, user_id: int, session_key: str | None):
         return None
     if settings.PORTAL_REQUIRE_STAFF_2FA and user.needs_two_factor and not session.get(DEVICE_ID_SESSION_KEY):
         return None
-    room = SessionRoom.objects.select_related("mediation__case", "mediation__mediator").filter(pk=room_id).first()
+    room = SessionRoom.objects.select_related("case", "mediation__case", "mediation__mediator").filter(
+        pk=room_id).first()
     if room is None:
         return None
-    access = room_access(room.mediation, user, room.key)
+    access = policy_for(room).access(room, user)
     if access is None:
         return None
     return room, user, access, is_muted(room, user)

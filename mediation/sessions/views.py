@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -41,12 +40,13 @@ def session_page(request: HttpRequest, key: str, room_key: str = "joint") -> Htt
     return render(request, "mediation/session.html", {
         "mediation": mediation, "case": mediation.case, "room": room, "access": access, "rooms": available,
         "transcripts": transcripts,
-        "writable": may_write(mediation=mediation, room=room, access=access, muted=rooms.is_muted(room, request.user)),
+        "writable": may_write(room=room, access=access, muted=rooms.is_muted(room, request.user)),
     })
 
 
 @login_required
 def session_index(request: HttpRequest, key: str) -> HttpResponse:
+    _room(request, key, "joint")  # 404 for anyone without a place in the joint room, like every view here
     return redirect("mediation_session", key=key, room_key="joint")
 
 
@@ -62,7 +62,7 @@ def upload_attachment(request: HttpRequest, key: str, room_key: str) -> HttpResp
     {"seq": N, "duplicate": bool} or {"error": {"code", "message"}}."""
     from notary.models import NotaryItem
     from notary.services.items import register_file
-    from portal.services.documents import check_upload, clean_display_name
+    from portal.services.documents import atomic_with_file_cleanup, check_upload, clean_display_name
 
     mediation, room, access = _room(request, key, room_key)
     if not access.takes_part:
@@ -74,7 +74,7 @@ def upload_attachment(request: HttpRequest, key: str, room_key: str) -> HttpResp
     existing = RoomMessage.objects.filter(room=room, author=request.user, client_id=client_id).first()
     if existing is not None:
         return JsonResponse({"seq": existing.seq, "duplicate": True})
-    if not may_write(mediation=mediation, room=room, access=access, muted=rooms.is_muted(room, request.user)):
+    if not may_write(room=room, access=access, muted=rooms.is_muted(room, request.user)):
         return _json_error("read_only", _("You cannot post in this room now."), 409)
     upload = request.FILES.get("file")
     if upload is None:
@@ -86,7 +86,7 @@ def upload_attachment(request: HttpRequest, key: str, room_key: str) -> HttpResp
     name = clean_display_name(upload.name)
     label = {"joint": "联席会谈", "claimant": "背对背会谈（申请人方）", "respondent": "背对背会谈（被申请人方）"}[room.key]
     try:
-        with transaction.atomic():
+        with atomic_with_file_cleanup():  # a refused message takes its stored file with it
             item = register_file(case=mediation.case, fileobj=upload, original_name=name,
                                  content_type=checked.content_type, submitter=request.user,
                                  kind=NotaryItem.Kind.EVIDENCE, description=f"{label}附件 / session attachment",

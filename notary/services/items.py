@@ -20,6 +20,7 @@ from notary.models import CustodyEvent, NotaryItem
 from notary.services import log
 from portal.models import Case, CaseDocument, NotificationCategory, User
 from portal.notifications import notify
+from portal.services.documents import file_stored
 
 
 def _utc(ts) -> str:
@@ -62,6 +63,8 @@ def register_file(*, case: Case, fileobj: File, original_name: str, content_type
             item.file.name = links["case_document"].file.name  # the same stored bytes, no copy
         else:
             item.file.save("upload", fileobj, save=False)
+            # Inside atomic_with_file_cleanup() the file goes again if the caller's transaction rolls back.
+            file_stored(item.file.storage, item.file.name)
         item.save()
         entry = entries.make_entry(kind=kind, item=str(item.uid), case=str(case.ref), sha256=sha256, size=size,
                                    submitter=submitter.pk if submitter else None, time=_utc(item.registered_at))

@@ -63,7 +63,9 @@ def fingerprint(request) -> str:
     # request.data holds a multipart request's files too.
     content = {"method": request.method, "path": request.path, "data": _canonical(request.data)}
     raw = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    # "surrogatepass": a JSON body may hold lone surrogates ("\ud800"); the
+    # fingerprint is taken before validation refuses them with a 400.
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def run(*, request, organisation: Organisation, work: Callable[[], Response]) -> Response:

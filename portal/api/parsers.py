@@ -9,9 +9,10 @@ and a body without one is read only up to the limit.
 import io
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from portal.api.exceptions import PayloadTooLarge
+from portal.api.exceptions import PROBLEM_TYPES, PayloadTooLarge
 
 
 def declared_length(request) -> int:
@@ -30,4 +31,9 @@ class LimitedJSONParser(JSONParser):
         data = stream.read(limit + 1)
         if len(data) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(data), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(data), media_type, parser_context)
+        except (ParseError, RecursionError):
+            # Not JSON, not UTF-8, NaN, or nested too deep for the parser (a RecursionError
+            # would be a 500): one message in the requester's language, not the parser's English.
+            raise ParseError(PROBLEM_TYPES["malformed-request"][1]) from None

@@ -4,6 +4,7 @@ Mounted by one line in portal/urls.py, before the Wagtail catch-all. Unknown
 paths under /api/ answer with a problem+json 404, not the site's HTML page.
 """
 
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -14,6 +15,16 @@ from portal.api import (
 from portal.api.exceptions import not_found, problem_type
 
 app_name = "api"
+
+# Redoc under the Content-Security-Policy (settings; its start-up script carries the nonce, see
+# templates/drf_spectacular/redoc.html): the two <style>s its bundle injects before it knows the nonce,
+# by hash (drf-spectacular-sidecar as pinned; tests/browser/test_csp_browser.py names new ones), and
+# its search worker, which it starts from a blob: URL. Its footer logo from Redocly's CDN stays blocked.
+REDOC_CSP = {
+    "style-src": ["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+                  "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"],
+    "worker-src": ["'self'", "blob:"],
+}
 
 v1 = [
     path("complaints", views.ComplaintListView.as_view(), name="complaint-list"),
@@ -34,7 +45,7 @@ v1 = [
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", csp_update(REDOC_CSP)(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     path("problems/<slug:slug>", problem_type, name="problem-type"),
     path("v1/", include(v1)),
     re_path(r"^[\s\S]*$", not_found),  # any path, even one holding an encoded newline

@@ -9,7 +9,10 @@ name, and the user's file name is kept for display only.
 import contextvars
 import hashlib
 import os
+import tempfile
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +41,19 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
 }
 SNIFF_BYTES = 8192
+# Word and Excel files are ZIP packages: the most they may unpack to (a zip
+# bomb is a small file that unpacks to gigabytes), how many parts they may
+# have, and how deep packages inside them are looked into.
+PACKAGE_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+PACKAGE_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+PACKAGE_MAX_MEMBERS = 10_000
+PACKAGE_MAX_DEPTH = 3
+# Only white space (or a byte-order mark) may come before a PDF's header: a
+# file that starts as HTML and has "%PDF-" further on is HTML to a browser.
+_PDF_LEAD = b"\xef\xbb\xbf\x00\t\n\x0c\r "
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,8 @@ def sniff_type(head: bytes, name: str) -> str:
     """The MIME type of a file from its first bytes (libmagic); refuses types we
     do not accept and names whose extension disagrees with the content."""
     sniffed = magic.from_buffer(head, mime=True)
+    if sniffed == "application/pdf" and not head.lstrip(_PDF_LEAD).startswith(b"%PDF-"):
+        sniffed = "text/html" if b"<" in head[: head.find(b"%PDF-")] else "application/octet-stream"
     if sniffed not in ALLOWED_TYPES:
         raise ValidationError(
             _("“%(name)s” is not an accepted file type. Accepted: PDF, images (PNG, JPEG, WebP), "
@@ -77,6 +95,58 @@ def sniff_type(head: bytes, name: str) -> str:
             code="type_mismatch",
         )
     return sniffed
+
+
+def _unpacked_too_large(name: str, limit: int) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” unpacks to more than %(limit)s: it is refused as a possible zip bomb.")
+        % {"name": clean_display_name(name), "limit": filesizeformat(limit)},
+        code="archive_bomb",
+    )
+
+
+def check_package(fileobj, *, name: str, content_type: str) -> None:
+    """Refuse a Word or Excel file (a ZIP package) that unpacks to more than
+    PACKAGE_MAX_UNPACKED_BYTES, packages inside it included, or that cannot be
+    unpacked. Every part is inflated as a stream, so the sizes the archive
+    claims are not trusted and nothing large is held in memory."""
+    if content_type not in PACKAGE_TYPES:
+        return
+    budget = [PACKAGE_MAX_UNPACKED_BYTES]
+
+    def walk(source, depth: int) -> None:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+            if len(members) > PACKAGE_MAX_MEMBERS:
+                raise _unpacked_too_large(name, PACKAGE_MAX_UNPACKED_BYTES)
+            for member in members:
+                with archive.open(member) as part, tempfile.TemporaryFile() as copy:
+                    head = b""
+                    while chunk := part.read(1024 * 1024):
+                        budget[0] -= len(chunk)
+                        if budget[0] < 0:
+                            raise _unpacked_too_large(name, PACKAGE_MAX_UNPACKED_BYTES)
+                        if not head:
+                            head = chunk[:4]
+                        if head.startswith(b"PK\x03\x04") and depth < PACKAGE_MAX_DEPTH:
+                            copy.write(chunk)
+                    if head.startswith(b"PK\x03\x04") and depth < PACKAGE_MAX_DEPTH:
+                        copy.seek(0)
+                        walk(copy, depth + 1)
+
+    fileobj.seek(0)
+    try:
+        walk(fileobj, 1)
+    except ValidationError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError):
+        # damaged, encrypted, or an unknown compression method: it cannot be checked
+        raise ValidationError(
+            _("“%(name)s” is damaged or encrypted and cannot be checked.") % {"name": clean_display_name(name)},
+            code="damaged",
+        ) from None
+    finally:
+        fileobj.seek(0)
 
 
 def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> SniffResult:
@@ -103,10 +173,19 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Sniff
         if size > max_bytes:
             raise ValidationError(_("The file is larger than allowed."), code="too_large")
     upload.seek(0)
+    check_package(upload, name=upload.name, content_type=sniffed)
     return SniffResult(content_type=sniffed, size=size, sha256=digest.hexdigest())
 
 
 _stored_in_block: contextvars.ContextVar[list | None] = contextvars.ContextVar("stored_in_block", default=None)
+
+
+def file_stored(storage, name: str) -> None:
+    """Tell the enclosing atomic_with_file_cleanup() block (if any) that a file
+    was saved, so that it is deleted again if the block rolls back."""
+    pending = _stored_in_block.get()
+    if pending is not None:
+        pending.append((storage, name))
 
 
 @contextmanager
@@ -134,8 +213,6 @@ def store_case_document(*, case: Case, upload: UploadedFile, kind: str, by, desc
         content_type=result.content_type, size=result.size, sha256=result.sha256, uploaded_by=by,
     )
     doc.file.save("upload", upload, save=False)
-    pending = _stored_in_block.get()
-    if pending is not None:
-        pending.append((doc.file.storage, doc.file.name))
+    file_stored(doc.file.storage, doc.file.name)
     doc.save()
     return doc

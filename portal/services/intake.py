@@ -7,7 +7,7 @@ django-fsm, and notifies people only after the commit.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from portal import notifications
@@ -16,11 +16,12 @@ from portal.models import Agent, Case, CaseState, Channel, Court, Party, Track, 
 from portal.services.numbering import next_case_number
 from portal.signals import case_docketed
 
-MSG_NOT_ALLOWED = _("You are not allowed to do this on this case.")
-MSG_WRONG_STATE = _("This action is not available while the case is “%(state)s”.")
-MSG_INCOMPLETE = _("The filing is not complete yet: %(missing)s.")
-MSG_REASON_REQUIRED = _("Please give a reason.")
-MSG_CLERK_NEEDS_COURT = _("Your account is not linked to a court; ask the centre to link it.")
+# Lazy: the messages are put in each request's language, not the one active at import.
+MSG_NOT_ALLOWED = gettext_lazy("You are not allowed to do this on this case.")
+MSG_WRONG_STATE = gettext_lazy("This action is not available while the case is “%(state)s”.")
+MSG_INCOMPLETE = gettext_lazy("The filing is not complete yet: %(missing)s.")
+MSG_REASON_REQUIRED = gettext_lazy("Please give a reason.")
+MSG_CLERK_NEEDS_COURT = gettext_lazy("Your account is not linked to a court; ask the centre to link it.")
 
 REASON_REQUIRED = {"return_for_correction", "reject"}
 

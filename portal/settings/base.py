@@ -7,6 +7,7 @@ Everything that differs between environments is read from the environment
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -64,11 +65,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files, no CDN
+    "csp",  # Content-Security-Policy header (settings below; portal.middleware adds the WebSocket origin)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Language: from the /en/ prefix on public pages, from the cookie or the
     # browser elsewhere (portal.i18n).
@@ -253,11 +256,43 @@ NOTARY_CAPTURE_ALLOW_PRIVATE = env.bool("NOTARY_CAPTURE_ALLOW_PRIVATE", default=
 # Public base URL printed on certificates (QR code to the verification page).
 PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="http://127.0.0.1:8000")
 
+# --- Cookies and security headers ---------------------------------------------------
+# Lax, not Strict: people arrive from emailed links (invitations, notices) and must
+# find themselves logged in. The CSRF cookie stays readable by scripts: chat.js
+# sends it with session uploads. production.py adds Secure and HSTS.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere on the
+# portal; scripts and styles come from static/ only. A nonce is added to a page's
+# policy only when its template asks for one (request.csp_nonce: the API docs,
+# whose Swagger UI and Redoc need an inline start-up script and inject styles;
+# Redoc's few extra needs are granted on its view alone, in portal/api/urls.py).
+# portal.middleware.ContentSecurityPolicyMiddleware adds this host's ws:/wss:
+# origin to connect-src for the live sessions. The two back offices (Wagtail and
+# Django admin) ship their own inline scripts and styles: they are left out, and
+# are reachable by staff only, after two-factor authentication.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,9 @@
 
 Required environment: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL
 (PostgreSQL), REDIS_URL. Optional: EMAIL_URL (smtp://user:pass@host:587 with
-?tls=True), DEFAULT_FROM_EMAIL, PORTAL_VAR_DIR.
+?tls=True; filemail:////abs/folder or consolemail:// for a local stack),
+DEFAULT_FROM_EMAIL, PORTAL_VAR_DIR. scripts/stack runs these settings locally
+(docs/deployment.md).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,9 @@ vars().update(EMAIL_CONFIG)
 # HTTPS everywhere (nginx terminates TLS and sets X-Forwarded-Proto).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Except the health check, so that a load balancer may probe a worker directly over
+# plain HTTP (it answers nothing but ok/fail; docs/deployment.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

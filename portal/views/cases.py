@@ -46,7 +46,7 @@ def available_actions(case, user) -> list[dict]:
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    qs = with_listing_data(cases_visible_to(request.user)).order_by("-updated_at")
+    qs = with_listing_data(cases_visible_to(request.user)).order_by("-updated_at", "-id")  # "-id": stable pages
     state = request.GET.get("state", "")
     if state in CaseState.values:
         qs = qs.filter(state=state)

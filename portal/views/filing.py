@@ -5,6 +5,7 @@ from the dashboard. Each step's POST is one transaction (uploaded files are
 removed again if it rolls back).
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -229,7 +230,11 @@ def _evidence(request, case):
     form = EvidenceUploadForm()
     if request.method == "POST":
         if "delete" in request.POST:
-            doc = case.documents.filter(uid=request.POST["delete"], uploaded_by=request.user).first()
+            try:
+                uid = uuid.UUID(request.POST["delete"])
+            except ValueError:  # not one of the page's buttons: nothing to remove
+                return redirect(step_url(case, "evidence"))
+            doc = case.documents.filter(uid=uid, uploaded_by=request.user).first()
             if doc and not Agent.objects.filter(power_of_attorney=doc).exists():
                 with atomic_with_file_cleanup():
                     doc.file.delete(save=False)

@@ -1,4 +1,4 @@
-// Live mediation session chat (protocol: docs/sessions.md). A plain ES module:
+// Live session chat: mediation sessions and online arbitration hearings (protocol: docs/sessions.md). A plain ES module:
 // no build step, no inline script; configuration comes from data- attributes.
 // Every string from users is put in the page with textContent, never as HTML.
 
@@ -15,7 +15,8 @@ function start(root) {
     status: $("[data-status]"), presence: $("[data-presence]"), log: $("[data-log]"), typing: $("[data-typing]"),
     readonly: $("[data-readonly]"), compose: $("[data-compose]"), file: $("[data-file]"),
   };
-  const me = { id: null, role: root.dataset.role, side: root.dataset.side };
+  // moderator: whoever runs the room (the mediator; the presiding arbitrator of a hearing).
+  const me = { id: null, role: root.dataset.role, side: root.dataset.side, moderator: root.dataset.moderator === "1" };
   const pending = new Map(); // client_id -> { frame, item }: sent, not yet acknowledged
   const offers = new Map(); // offer id -> { status, item }
   const readers = new Map(); // user id -> last read seq
@@ -162,8 +163,8 @@ function start(root) {
 
   function authorLabel(author) {
     if (!author) return "";
-    const role = author.role === "mediator" ? t("mediator") : author.role === "observer" ? t("observer")
-      : sideLabel(author.side);
+    const role = author.role === "mediator" ? t("mediator") : author.role === "arbitrator" ? t("arbitrator")
+      : author.role === "observer" ? t("observer") : sideLabel(author.side);
     return role ? `${author.name} · ${role}` : author.name;
   }
 
@@ -171,7 +172,7 @@ function start(root) {
     ui.presence.replaceChildren();
     for (const user of users) {
       const item = el("li", "chat-person", authorLabel(user));
-      if (me.role === "mediator" && user.role === "party") {
+      if (me.moderator && user.role === "party") {
         for (const [label, type] of [[t("mute"), "moderate.mute"], [t("unmute"), "moderate.unmute"]]) {
           const button = el("button", "link-like small", label);
           button.type = "button";
@@ -210,7 +211,7 @@ function start(root) {
       fillBody(body, frame);
       const meta = item.querySelector(".chat-meta");
       if (frame.hidden) meta.append(" ", el("span", "badge withdrawn", t("hidden")));
-      if (me.role === "mediator" && !frame.hidden) meta.append(" ", hideButton(frame.seq));
+      if (me.moderator && !frame.hidden) meta.append(" ", hideButton(frame.seq));
     }
     ui.log.append(item);
     for (const entry of pending.values()) if (entry.item) ui.log.append(entry.item); // pending stay last
@@ -293,6 +294,8 @@ function start(root) {
       case "session.started": return t("ev-session-started", vars);
       case "message.hidden": return t("ev-message-hidden", vars);
       case "participant.muted": return t("ev-participant-muted", vars);
+      case "hearing.opened": return t("ev-hearing-opened", vars);
+      case "hearing.ended": return t("ev-hearing-ended", vars);
       case "participant.unmuted": return t("ev-participant-unmuted", vars);
       case "blind_bid.opened": return t("ev-blind-opened", vars);
       case "blind_bid.submitted": return t("ev-blind-submitted", vars);
@@ -306,7 +309,7 @@ function start(root) {
     if (body.event === "message.hidden") {
       const target = ui.log.querySelector(`[data-seq="${Number(body.seq)}"]`);
       if (!target) return;
-      if (me.role === "mediator") {
+      if (me.moderator) {
         target.querySelector(".chat-meta button.link-like")?.remove();
         target.querySelector(".chat-meta")?.append(" ", el("span", "badge withdrawn", t("hidden")));
       } else {

@@ -3,20 +3,23 @@ to the issued award. The case manager assesses the fees, the claimant pays on
 the simulated gateway, the manager serves the notice, the respondent takes the
 case from the emailed link and answers, the manager appoints the sole
 arbitrator who accepts, the arbitrator issues an order, closes the proceedings,
-drafts and signs the award, the manager issues it and the claimant downloads the
-award and the enforcement packet. Each person uses their own browser context."""
+drafts and signs the award, the manager issues it and both parties download the
+award; it carries the platform's verifying PDF signature, and the enforcement
+packet the claimant downloads holds the very same file, which (like every file
+in the packet) passes `python -m notary.verify`. Each person uses their own
+browser context."""
 
-import io
-import json
+import hashlib
 import re
-import zipfile
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from arbitration.models import Arbitration, ArbitrationState
 from portal.demo.seed import _ref
 from portal.models import Case, User
+from tests.browser.conftest import verify_packet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "demo12345"
@@ -64,17 +67,35 @@ def state(case) -> str:
     return Arbitration.objects.get(case=case).state
 
 
-def test_expedited_arbitration_from_fees_to_the_enforcement_packet(new_page, shot, seed_demo, settings):
+def zh(message: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
+
+
+def download(page, selector: str, tmp_path):
+    """Click a download link; returns the saved file's path."""
+    with page.expect_download() as started:
+        page.click(selector)
+    path = tmp_path / f"{len(list(tmp_path.iterdir()))}-{started.value.suggested_filename}"
+    started.value.save_as(path)
+    return path
+
+
+def test_expedited_arbitration_from_fees_to_the_enforcement_packet(new_page, shot, seed_demo, settings, tmp_path):
     settings.PORTAL_PUBLIC_URL = ""  # links in emails are relative to the live server
     seed_demo()
     case = Case.objects.get(ref=_ref("c1-docketed-a"))
     case.parties.filter(side="respondent").update(user=None)  # the respondent has no account on it yet
-    assert state(case) == S.FILED and Arbitration.objects.get(case=case).rule_set.code == "expedited"
+    rule_set = Arbitration.objects.get(case=case).rule_set
+    assert state(case) == S.FILED and rule_set.code == "expedited" and rule_set.tribunal_size == 1
     panel = f"/arbitration/{case.number}/"
     arbitrator = User.objects.get(email="arbitrator@demo.test")
 
     manager = person(new_page, "manager@demo.test")
     manager.goto(panel)
+    # The panel says which procedure applies: the expedited one, with a sole arbitrator.
+    procedure = manager.locator("main dl dt").filter(has_text=re.compile(rf"^{re.escape(zh('Procedure'))}$"))
+    assert procedure.locator("xpath=following-sibling::dd[1]").inner_text().strip() == rule_set.name
     shot(manager, "50-arbitration-filed")
     act(manager, "assess_fees")
     assert state(case) == S.FEES_ASSESSED
@@ -113,6 +134,8 @@ def test_expedited_arbitration_from_fees_to_the_enforcement_packet(new_page, sho
 
     # The centre appoints the sole arbitrator, who discloses and accepts.
     manager.goto(panel)
+    assert zh("A sole arbitrator, appointed by the centre; each side may propose one.") in \
+        manager.inner_text("#tribunal")
     act(manager, "appoint", select={"arbitrator": str(arbitrator.pk)})
     judge = person(new_page, "arbitrator@demo.test")
     judge.goto("/dashboard/")
@@ -122,6 +145,9 @@ def test_expedited_arbitration_from_fees_to_the_enforcement_packet(new_page, sho
     manager.goto(panel)
     act(manager, "constitute")
     assert state(case) == S.CONSTITUTED
+    members = manager.locator("#tribunal table.data tbody tr:not(.subrow)")
+    assert members.count() == 1 and arbitrator.full_name in members.inner_text()  # the sole arbitrator
+    assert members.locator(".badge.docketed").count() == 1  # accepted
 
     # The arbitrator runs the proceedings and drafts and signs the award.
     judge.goto(panel)
@@ -136,6 +162,7 @@ def test_expedited_arbitration_from_fees_to_the_enforcement_packet(new_page, sho
         "claimant_percent": "0"})
     assert state(case) == S.AWARD_DRAFTED
     act(judge, "sign_award", fill={"password": PASSWORD})
+    assert f"✔ {arbitrator.full_name}" in judge.inner_text("#award")  # the sole arbitrator's signature
     shot(judge, "55-arbitration-award-signed")
 
     # The centre issues the award; the claimant downloads it and the enforcement packet.
@@ -143,16 +170,30 @@ def test_expedited_arbitration_from_fees_to_the_enforcement_packet(new_page, sho
     act(manager, "issue_award")
     assert state(case) == S.AWARD_ISSUED
     claimant.goto(panel)
-    with claimant.expect_download() as award_pdf:
-        claimant.click("a[data-download=award]")
-    assert award_pdf.value.suggested_filename.endswith(".pdf")
-    assert open(award_pdf.value.path(), "rb").read(5) == b"%PDF-"
-    with claimant.expect_download() as packet:
-        claimant.click("a[data-download=packet]")
-    assert packet.value.suggested_filename.endswith("enforcement-packet.zip")
-    with zipfile.ZipFile(io.BytesIO(open(packet.value.path(), "rb").read())) as archive:
-        manifest = json.loads(archive.read("manifest.json"))
-    assert any(f["name"].startswith("files/裁决书") for f in manifest["files"])
+    assert claimant.locator("#award .badge.docketed").inner_text() == zh("issued")
+    award_pdf = download(claimant, "a[data-download=award]", tmp_path)
+    assert award_pdf.suffix == ".pdf"
+    award = award_pdf.read_bytes()
+    assert award.startswith(b"%PDF-")
+    # The platform's PAdES signature covers the whole file and chains to the centre's CA.
+    from notary.cms import verify_pdf_signature
+    from notary.keys import local_pki
+
+    signature = verify_pdf_signature(award, trusted_cert=local_pki().root_cert)
+    assert signature.trusted and signature.byte_range[2] + signature.byte_range[3] == len(award)
+    # The respondent downloads the same award.
+    respondent.goto(panel)
+    assert respondent.locator("#award .badge.docketed").inner_text() == zh("issued")
+    assert download(respondent, "a[data-download=award]", tmp_path).read_bytes() == award
+    shot(respondent, "56a-arbitration-award-respondent")
+    # The enforcement packet holds that award; every file in it verifies offline.
+    packet = download(claimant, "a[data-download=packet]", tmp_path)
+    assert packet.name.endswith(f"{case.number}-enforcement-packet.zip")
+    reports = verify_packet(packet, tmp_path / "packet")
+    awards = [name for name in reports if name.startswith("裁决书")]
+    assert len(awards) == 1, sorted(reports)
+    assert (tmp_path / "packet" / "files" / awards[0]).read_bytes() == award
+    assert hashlib.sha256(award).hexdigest() in reports[awards[0]]
     shot(claimant, "56-arbitration-award-issued")
 
     # The same panel on a phone.

@@ -16,13 +16,3 @@ def session_world(transactional_db, django_capture_on_commit_callbacks):
     from tests.mediation.sessions_support import build_session_world
 
     return build_session_world(django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
-def fresh_channel_layer():
-    """A new in-memory channel layer per test: no queue bound to an old event loop."""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()

@@ -54,13 +54,13 @@ class WS:
         self.close_code: int | None = None
 
     @classmethod
-    async def open(cls, cookie: str | None, key: str, room: str = "joint", query: str = "") -> WS:
+    async def open(cls, cookie: str | None, key: str, room: str = "joint", query: str = "", path: str = "") -> WS:
         from portal.asgi import application
 
         headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
         if cookie:
             headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-        path = f"/ws/mediation/{key}/{room}/" + (f"?{query}" if query else "")
+        path = (path or f"/ws/mediation/{key}/{room}/") + (f"?{query}" if query else "")
         ws = cls(WebsocketCommunicator(application, path, headers=headers))
         connected, _ = await ws.communicator.connect(timeout=5)
         assert connected
@@ -119,18 +119,18 @@ class WS:
         await self.communicator.disconnect()
 
 
-async def joined(cookie: str, key: str, room: str = "joint", last_seq: int = 0) -> WS:
+async def joined(cookie: str, key: str, room: str = "joint", last_seq: int = 0, path: str = "") -> WS:
     """Connect, read the welcome and replay up to "synced"."""
-    ws = await WS.open(cookie, key, room)
+    ws = await WS.open(cookie, key, room, path=path)
     welcome = await ws.until("welcome")
     ws.welcome = welcome
     ws.replayed = await ws.hello(last_seq)
     return ws
 
 
-async def refused(cookie: str | None, key: str, room: str = "joint") -> int:
+async def refused(cookie: str | None, key: str, room: str = "joint", path: str = "") -> int:
     """The close code a refused connection gets (accept, then close)."""
-    ws = await WS.open(cookie, key, room)
+    ws = await WS.open(cookie, key, room, path=path)
     frame = await ws.next()
     assert frame["type"] == "_close", frame
     return frame["code"]

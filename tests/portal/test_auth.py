@@ -1,12 +1,22 @@
 """Accounts: email login, lockout after repeated failures, TOTP enforced for staff."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cms.case_studies import EDITORS_GROUP
 from portal.models import User
-from tests.factories import ManagerFactory, UserFactory
+from tests.conftest import verified_client
+from tests.factories import (
+    ArbitratorFactory,
+    CaseFactory,
+    ClerkFactory,
+    ManagerFactory,
+    MediatorFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +127,93 @@ def test_lockout_is_per_account_not_per_address(client, settings):
         login(client, "victim@example.test", "wrong")
     assert login(client, "other@example.test").status_code == 302
     assert client.session["_auth_user_id"] == str(other.pk)
+
+
+# --- two-factor: who must use it, and where -------------------------------------------------------------
+
+def _admin():
+    return UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+STAFF = {"case manager": ManagerFactory, "administrator": _admin}
+# Portal pages, the public site, the API docs and both back offices: nothing but the 2FA pages.
+EVERYWHERE = ["/", "/dashboard/", "/cases/", "/cases/queue/", "/cases/file/", "/notifications/",
+              "/notary/verify/", "/arbitration/fees/calculator/", "/api/docs/",
+              "/admin/", "/admin/pages/", "/django-admin/", "/django-admin/portal/user/"]
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_unverified_staff_are_sent_to_two_factor_from_every_page(client, role):
+    user = STAFF[role]()
+    client.force_login(user)
+    for url in EVERYWHERE:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("two_factor_setup") + "?next="), url
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)  # enrolled: each new session verifies
+    for url in EVERYWHERE:
+        assert client.get(url).url.startswith(reverse("two_factor_verify") + "?next="), url
+
+
+def test_an_unverified_manager_cannot_act_on_a_case(client):
+    manager = ManagerFactory()
+    case = CaseFactory(complete=True, state="submitted")
+    client.force_login(manager)
+    response = client.post(reverse("case_action", args=[case.url_key, "docket"]))
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_setup"))
+    case.refresh_from_db()
+    assert case.state == "submitted"
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_verified_staff_reach_both_back_offices(client, role):
+    user = STAFF[role]()
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    verified_client(client, user)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/django-admin/").status_code == 200
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_staff_accounts_outside_the_staff_roles_must_verify_for_the_django_admin(client):
+    """A mediator given is_staff keeps the portal as a mediator, but enters the
+    Django admin only with a TOTP-verified session."""
+    mediator = UserFactory(role=User.Role.MEDIATOR, is_staff=True)
+    client.force_login(mediator)
+    assert client.get(reverse("dashboard")).status_code == 200
+    response = client.get("/django-admin/")
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_setup"))
+
+
+def test_wagtail_editors_outside_the_staff_roles_must_verify_for_the_wagtail_admin(client):
+    """Wagtail's Editors group grants the back office (typical cases are approved there)."""
+    editors, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    editors.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    editor = UserFactory()
+    editor.groups.add(editors)
+    assert not editor.needs_two_factor
+    client.force_login(editor)
+    assert client.get(reverse("dashboard")).status_code == 200
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.create(user=editor, name="app", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("factory", [MediatorFactory, ArbitratorFactory, ClerkFactory, UserFactory])
+def test_neutrals_clerks_and_parties_use_the_portal_without_two_factor(client, factory):
+    """Two-factor is for centre staff (case managers, admins): User.needs_two_factor."""
+    user = factory()
+    assert not user.needs_two_factor
+    client.force_login(user)
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get("/admin/").status_code == 302 and not client.get("/admin/").url.startswith("/accounts/2fa/")
+
+
+def test_people_who_cannot_use_a_back_office_are_not_asked_for_two_factor_there(client):
+    client.force_login(UserFactory())
+    response = client.get("/django-admin/")
+    assert response.status_code == 302 and response.url.startswith("/django-admin/login/")
