@@ -85,6 +85,17 @@ def _reach(arbitration: Arbitration, target: str, users: dict) -> None:
                         text="申请人补充说明：被申请人网店页面显示累计销量 1,200 件。", order=fresh().orders.first())
         services.schedule_hearing(arbitration=fresh(), by=presiding, mode="online",
                                   starts_at=timezone.now() + timedelta(days=14), duration_minutes=90)
+        if target == S.PROCEEDINGS:  # an online hearing about to start, its room open: try it as any party
+            from arbitration import hearing_rooms
+            from mediation.sessions import rooms
+
+            hearing = services.schedule_hearing(arbitration=fresh(), by=presiding, mode="online",
+                                                starts_at=timezone.now() + timedelta(minutes=30), duration_minutes=60)
+            room = hearing_rooms.open_room(hearing=hearing, by=presiding)
+            for n, (who, text) in enumerate([(presiding, "各方是否已到庭？请确认身份后开始。"),
+                                             (claimant, "申请人代理人已到庭。"),
+                                             (respondent, "被申请人已到庭。")], start=1):
+                rooms.post_text(room=room, author=who, client_id=f"demo-{n}", text=text)
     if target == S.SETTLED:
         award = awards.draft(arbitration=fresh(), by=presiding, kind="consent", content={
             **AWARD, "operative": ["双方自愿达成和解：被申请人于十日内支付申请人人民币 20,000 元，并删除全部侵权商品链接。"]})

@@ -77,12 +77,37 @@ def _static_base_url() -> str:
     return roots[0].as_uri() + "/" if roots else Path(settings.BASE_DIR).resolve().as_uri() + "/"
 
 
+def _static_file(name: str) -> Path | None:
+    """A static file by its URL name: from the app folders (finders), or — for
+    the hashed names the manifest storage gives in production, which only
+    exist after collectstatic — from the collected files in STATIC_ROOT."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.exceptions import SuspiciousFileOperation
+
+    try:
+        found = finders.find(name)
+    except SuspiciousFileOperation:  # "../" out of the static folders
+        return None
+    if found:
+        return Path(found if isinstance(found, str) else found[0]).resolve()
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        try:
+            candidate = Path(staticfiles_storage.path(name)).resolve()
+        except (NotImplementedError, ValueError, SuspiciousFileOperation):
+            return None
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
 class _StaticOnlyFetcher(weasyprint.URLFetcher):
     """Serve ``data:`` URLs and static files; refuse everything else.
 
-    ``{% static 'css/pdf.css' %}`` gives ``/static/css/pdf.css``, which the base
-    URL turns into ``file:///static/css/pdf.css``: such paths are looked up with
-    the staticfiles finders (so app static folders work without collectstatic).
+    ``{% static 'css/pdf.css' %}`` gives ``/static/css/pdf.css`` (in production
+    ``/static/css/pdf.<hash>.css``), which the base URL turns into a ``file:``
+    URL: such paths are looked up with the staticfiles finders (so app static
+    folders work without collectstatic), then among the collected files.
     """
 
     def __init__(self):
@@ -97,10 +122,9 @@ class _StaticOnlyFetcher(weasyprint.URLFetcher):
         path = unquote(parts.path)
         static_prefix = urlsplit(settings.STATIC_URL).path or "/static/"
         if path.startswith(static_prefix):
-            found = finders.find(path[len(static_prefix):])
-            if not found:
+            resolved = _static_file(path[len(static_prefix):])
+            if resolved is None:
                 raise ValueError(f"static file not found: {path}")
-            resolved = Path(found if isinstance(found, str) else found[0]).resolve()
         else:
             resolved = Path(path).resolve()
             if not any(resolved.is_relative_to(root) for root in _static_roots()):

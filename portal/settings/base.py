@@ -142,6 +142,7 @@ LOGOUT_REDIRECT_URL = "/"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_VERBOSE = False  # no banner on every manage.py call
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address in its "username" field.
 AXES_USERNAME_FORM_FIELD = "username"

@@ -102,12 +102,16 @@ function start(root) {
         pingTimer = setInterval(() => send({ type: "ping" }), 25000);
         scheduleRead();
         break;
-      case "message":
+      case "message": {
         if (frame.seq <= lastSeq) return;
         lastSeq = frame.seq;
+        // The stored message can arrive before its ack: it replaces the "sending…" line at once.
+        const mine = frame.author && frame.author.id === me.id ? pending.get(frame.client_id) : null;
+        if (mine) { mine.item?.remove(); pending.delete(frame.client_id); }
         showMessage(frame);
         scheduleRead();
         break;
+      }
       case "ack": {
         const entry = pending.get(frame.client_id);
         if (entry) { entry.item?.remove(); pending.delete(frame.client_id); }

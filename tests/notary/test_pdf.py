@@ -234,6 +234,28 @@ def test_rendering_reads_only_static_files_and_data_urls():
             fetcher.fetch(url)
 
 
+def test_hashed_static_names_of_production_are_read_from_the_collected_files(settings, tmp_path):
+    """ManifestStaticFilesStorage names css/pdf.css css/pdf.<hash>.css; that file
+    exists only in STATIC_ROOT (collectstatic), never in the app folders."""
+    from notary.pdf import _StaticOnlyFetcher
+
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "pdf.0123456789ab.css").write_bytes(b"@page { size: A4 }")
+    (tmp_path.parent / "outside.css").write_bytes(b"secret")
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    fetcher = _StaticOnlyFetcher()
+    response = fetcher.fetch(f"file://{settings.STATIC_URL}css/pdf.0123456789ab.css")
+    try:
+        assert response.read() == b"@page { size: A4 }"
+    finally:
+        response.close()
+    for name in ("css/pdf.fffffffffff0.css", "../outside.css"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(f"file://{settings.STATIC_URL}{name}")
+
+
 def test_sign_pdf_accepts_a_timestamper_for_pades_b_t():
     """Any pyHanko TimeStamper works (here pyHanko's dummy one with the local TSA key, not notary.tsa)."""
     from asn1crypto import keys as asn1_keys
