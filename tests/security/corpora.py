@@ -364,15 +364,23 @@ def has_cjk(text: str) -> bool:
 # --- checking what the portal did with them ---------------------------------------------------------
 
 def private_files() -> set[str]:
-    """Every file under the private storage (each test has its own: tests/conftest.py)
-    and under the upload temp dir (nothing may be left there either)."""
+    """Every file under the private storage and under the upload temp dir
+    (nothing may be left there either). The storage of the models' file fields
+    is read from the fields: a callable storage is resolved once, when the
+    models load, so it may be another folder than the one tests/conftest.py
+    gives each test."""
     from django.conf import settings
 
+    from notary.models import NotaryItem
+    from portal.models import CaseDocument
+
+    roots = {settings.STORAGES["private"]["OPTIONS"]["location"], settings.FILE_UPLOAD_TEMP_DIR}
+    roots |= {model._meta.get_field("file").storage.location for model in (CaseDocument, NotaryItem)}
     found = set()
-    for root in (settings.STORAGES["private"]["OPTIONS"]["location"], settings.FILE_UPLOAD_TEMP_DIR):
+    for root in sorted(roots):
         base = Path(root)
         if base.exists():
-            found |= {f"{base.name}/{p.relative_to(base)}" for p in base.rglob("*") if p.is_file()}
+            found |= {str(p) for p in base.rglob("*") if p.is_file()}
     return found
 
 

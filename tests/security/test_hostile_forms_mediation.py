@@ -180,7 +180,8 @@ def test_agreement_terms_are_checked_and_hostile_terms_are_kept_verbatim(started
     for field, limit in (("public_apology", 1000), ("costs", 500), ("default_consequences", 1000), ("other", 4000),
                          ("instalments", 2000), ("remove_urls", 20000)):
         refuse_text(checks, draft, TERMS, field, limit, AgreementVersion, label=f"terms {field}")
-    for line in ("'; DROP TABLE x;--", "<script>window.__xss=1</script>", "2026-13-45 30000", "2026-02-30 30000", "2026-12-31 1e9"):
+    for line in ("'; DROP TABLE x;--", "<script>window.__xss=1</script>", "2026-13-45 30000", "2026-02-30 30000",
+                 "2026-12-31 1e9"):
         refused(checks, draft, {**TERMS, "instalments": line},
                 lambda lang: translated("Line %(n)s: write a date and an amount, e.g. 2026-12-31 10000", lang, n=1),
                 AgreementVersion, label=f"instalment {line!r}")
