@@ -147,7 +147,7 @@ def open_room(*, hearing: Hearing, by) -> SessionRoom:
     if not rules.is_presiding(arbitration, by):
         raise _refuse(_("Only the presiding arbitrator may open the hearing room."), "forbidden")
     with transaction.atomic():
-        hearing = Hearing.objects.select_for_update().select_related("arbitration__case", "room").get(pk=hearing.pk)
+        hearing = Hearing.objects.select_for_update(of=("self",)).select_related("arbitration__case", "room").get(pk=hearing.pk)
         arbitration = hearing.arbitration
         if hearing.mode != Hearing.Mode.ONLINE:
             raise _refuse(_("Only an online hearing has a hearing room."), "not_online")
@@ -184,7 +184,7 @@ def end_hearing(*, hearing: Hearing, by) -> SessionRoom:
     if not rules.is_presiding(hearing.arbitration, by):
         raise _refuse(_("Only the presiding arbitrator may end the hearing."), "forbidden")
     with transaction.atomic():
-        hearing = Hearing.objects.select_for_update().select_related("arbitration__case", "room").get(pk=hearing.pk)
+        hearing = Hearing.objects.select_for_update(of=("self",)).select_related("arbitration__case", "room").get(pk=hearing.pk)
         room = hearing.room
         if room is None or room.status != SessionRoom.Status.OPEN:
             raise _refuse(_("The hearing room is not open."), "wrong_state")

@@ -21,9 +21,12 @@ let in. What a principal gets is computed by `expected()`:
 
 1. a case manager or admin without a verified second factor is sent to the
    two-factor page (everywhere but the 2FA pages, logout and a few paths);
-2. anonymous users of a login-required route are sent to the login page;
-3. a method the view does not accept answers 405;
-4. else the rule decides: allowed, 404 (the answer for anything of a case one
+2. anonymous users of a login-required route (or of a back office) are sent
+   to the login page;
+3. a back office turns away anyone who may not use the screen, whatever the
+   method;
+4. a method the view does not accept answers 405;
+5. else the rule decides: allowed, 404 (the answer for anything of a case one
    may not see), 403 (a role refused by the view), …
 
 The principals (tests/security/access_world.py) are one user per role linked to
@@ -106,7 +109,10 @@ class Rule:
     two_fa_exempt: bool = False
     #: POST data that gets past input validation to the permission check.
     data: dict[str, str] = field(default_factory=dict)
-    #: Method -> principal ids whose request may change the world (everyone else's must not).
+    #: What a public route answers an anonymous GET (a public page is a 200 for everyone).
+    public_status: int = 200
+    #: Variant -> the case a valid single-use link shows whoever holds it (exempt from the leak check).
+    shows: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
 
@@ -139,8 +145,8 @@ def principals_for(rule: Rule, variant: str, principals: tuple[Principal, ...]) 
         # on a mediation page): then one outsider of that role is enough
         return tuple(p for p in principals if p.scope != "other" or f"{p.role}-member" in MEMBERS[case])
     if rule.auth in BACK_OFFICES:
-        keep = {"anonymous", "claimant-member", "mediator-member", "clerk-member",
-                "case_manager-2fa", "case_manager-no-2fa", "admin-2fa", "admin-no-2fa"}
+        # Wagtail's gate treats every role without back-office access alike: one party and one clerk for them
+        keep = {"anonymous", "claimant-member", "clerk-member", "case_manager-2fa", "case_manager-no-2fa", "admin-2fa"}
         return tuple(p for p in principals if p.id in keep)
     return tuple(p for p in principals if p.scope != "other")
 
@@ -152,7 +158,7 @@ def everyone(p, method, variant) -> str:
 
 
 def logged_in(p, method, variant) -> str:
-    return "login" if p.is_anonymous else ALLOW
+    return LOGIN if p.is_anonymous else ALLOW
 
 
 def case_members(p, method, variant, *, case=None) -> str:
@@ -168,10 +174,10 @@ def only(*ids: str, staff: bool = False, deny: str = NOT_FOUND) -> Decide:
     return decide
 
 
-def members_of(case: str, *, except_: tuple[str, ...] = (), staff: bool = True) -> Decide:
+def members_of(case: str) -> Decide:
+    """Anyone who may see this case (a route of one track), everyone else 404."""
     def decide(p, method, variant):
-        ok = (p.id in MEMBERS[case] and p.id not in except_) or (staff and p.verified_staff)
-        return ALLOW if ok else NOT_FOUND
+        return ALLOW if sees_case(p, case) else NOT_FOUND
     return decide
 
 
@@ -299,9 +305,10 @@ ROUTES: dict[str, Rule] = {
                           note="looks up the mediation evidence by hash: the case only for those who see it"),
     "notary_public_proof": Rule("public", everyone),
     # Mediation.
-    # (the link is the credential, not a membership: one user per role; the leak check covers every case)
-    "mediation_invitation": Rule("view", token_link, methods=LOGIN_GET_POST,
-                                 variants={"wrong-token": None, "used-token": None}),
+    # A single-use link is the credential, not a membership: one user per role. A wrong or spent token shows
+    # nothing of any case; a fresh one (made for the check) shows its case to whoever holds it.
+    "mediation_invitation": Rule("view", token_link, methods=LOGIN_GET_POST, shows={"fresh-token": "mediation"},
+                                 variants={"wrong-token": None, "used-token": None, "fresh-token": None}),
     "mediation_panel": Rule("login", members_of("mediation"), variants={"": "mediation"}),
     "mediation_action": Rule("login", members_of("mediation"), methods=("POST",), variants={"": "mediation"},
                              data={"reason": "matrix"}),
@@ -326,8 +333,8 @@ ROUTES: dict[str, Rule] = {
         variants={"joint": "mediation", "claimant": "mediation", "caucus-via-joint": "mediation"}),
     # Arbitration.
     "arbitration_fee_calculator": Rule("public", everyone),
-    "arbitration_notice": Rule("view", token_link, methods=LOGIN_GET_POST,
-                               variants={"wrong-token": None, "used-token": None}),
+    "arbitration_notice": Rule("view", token_link, methods=LOGIN_GET_POST, shows={"fresh-token": "arbitration"},
+                               variants={"wrong-token": None, "used-token": None, "fresh-token": None}),
     "arbitration_dev_gateway": Rule("login", only("claimant-member"), methods=LOGIN_GET_POST,
                                     variants={"": "arbitration"}, note="the payer only"),
     "arbitration_panel": Rule("login", members_of("arbitration"), variants={"": "arbitration"}),
@@ -341,7 +348,7 @@ ROUTES: dict[str, Rule] = {
     "arbitration_packet": Rule("login", members_of("arbitration"), variants={"": "arbitration"},
                                note="parties, tribunal, centre and the enforcing court"),
     # Public site, objections, back-office tool outside /admin/.
-    "set_language": Rule("public", everyone, methods=LOGIN_GET_POST, two_fa_exempt=True),
+    "set_language": Rule("public", everyone, methods=LOGIN_GET_POST, two_fa_exempt=True, public_status=302),
     "infringer_objection": Rule("public", per_variant(valid=everyone, **{"wrong-token": only(deny=NOT_FOUND)}),
                                 methods=LOGIN_GET_POST, variants={"valid": None, "wrong-token": None}),
     "create_case_study": Rule("view", staff_only(), methods=("POST",)),
@@ -440,13 +447,13 @@ API_ROUTES: dict[str, ApiRule] = {
 
 
 def expected_api(rule: ApiRule, caller: str, method: str) -> str:
-    """What an API caller gets: no token (or only a portal session) → 401; a token of the other kind → 403;
-    another organisation's object → 404; a method the endpoint lacks → 405."""
+    """What an API caller gets: no token, a revoked one, or only a portal session → 401; a token of the
+    other kind → 403; another organisation's object → 404; a method the endpoint lacks → 405."""
     if rule.not_found:
         return NOT_FOUND
     if rule.public:
         return ALLOW if method == "GET" or method in rule.methods else NOT_ALLOWED
-    if caller in ("no-token", "session-claimant"):
+    if caller in ("no-token", "revoked-token", "session-claimant"):
         return UNAUTHORISED
     kind, _sep, membership = caller.partition("-")
     if kind != rule.scope:

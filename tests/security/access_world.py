@@ -82,10 +82,6 @@ class Principal:
     def verified_staff(self) -> bool:
         return self.is_staff and self.scope == "2fa"
 
-    @property
-    def member(self) -> bool:
-        return self.scope == "member"
-
 
 ANONYMOUS = Principal("anonymous")
 PRINCIPALS: tuple[Principal, ...] = (
@@ -96,7 +92,8 @@ PRINCIPALS: tuple[Principal, ...] = (
 
 #: API callers: no token, a token of the organisation the object belongs to
 #: ("member"), a token of another organisation of the same kind ("other").
-API_CALLERS = ("no-token", "platform-member", "platform-other", "court-member", "court-other", "session-claimant")
+API_CALLERS = ("no-token", "revoked-token", "session-claimant", "platform-member", "platform-other", "court-member",
+               "court-other")
 
 
 @dataclass
@@ -106,11 +103,9 @@ class World:
     api_secrets: dict[str, str] = field(default_factory=dict)  # API caller -> bearer secret
     cases: dict[str, object] = field(default_factory=dict)  # "mediation", "arbitration", "referral", "draft", "other"
     objects: dict[str, object] = field(default_factory=dict)  # named objects the URL kwargs point at
-    secrets: dict[str, list[str]] = field(default_factory=dict)  # case name -> strings only its members may read
+    # scope (a case of the world, or one side's caucus of the mediation) -> strings only its readers may see
+    secrets: dict[str, list[str]] = field(default_factory=dict)
     private_dir: str = ""
-
-    def user(self, principal: Principal):
-        return self.users.get(principal.id)
 
 
 def _capture():
@@ -171,7 +166,7 @@ def _users(w: World) -> None:
 
 
 def _api(w: World) -> None:
-    from portal.api.services import issue_token
+    from portal.api.services import issue_token, revoke_token
     from portal.models import Organisation
 
     orgs = {
@@ -186,6 +181,10 @@ def _api(w: World) -> None:
         _token, secret = issue_token(organisation=org, name="matrix", by=None)
         w.objects[f"org:{caller}"] = org
         w.api_secrets[caller] = secret
+    # A revoked token of the platform whose complaint the world has: refused like no token at all.
+    revoked, w.api_secrets["revoked-token"] = issue_token(organisation=w.objects["org:platform-member"],
+                                                           name="revoked", by=None)
+    revoke_token(token=revoked)
 
 
 def _api_post(secret: str, path: str, data: dict):

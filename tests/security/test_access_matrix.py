@@ -14,7 +14,9 @@ transaction that is rolled back), as one principal, and asserts:
 - the outcome the table expects (allowed, 404, 403, login, two-factor, 405, 401);
 - no leak: a response to anyone who may not see a case of the world contains
   none of that case's number, reference, parties' or agents' names, messages
-  or file names (the request's own path is ignored: it echoes what was asked);
+  or file names, and nobody outside a caucus (case managers included) sees
+  what was said or filed there (the request's own path is ignored: it echoes
+  what was asked);
 - a refused request changes nothing (a fingerprint of the world's state).
 
 Each check runs in its own savepoint, rolled back afterwards, so allowed
@@ -66,8 +68,23 @@ class Route:
 
     @property
     def own(self) -> bool:
-        """A route of the portal's own code (its views, or a viewset of its models)."""
-        return self.module.split(".")[0] in OWN_PACKAGES or self.ident in table.ROUTES
+        """A route of the portal's own code: its views, or a back-office viewset its apps register."""
+        return self.module.split(".")[0] in OWN_PACKAGES or (
+            self.name is not None and self.name.split(":")[0] in OWN_VIEWSETS)
+
+
+def own_viewset_namespaces() -> frozenset[str]:
+    """URL namespaces of the Wagtail viewsets the portal's apps register (their views are Wagtail's code)."""
+    from wagtail import hooks
+    from wagtail.admin.viewsets.base import ViewSetGroup
+
+    names = set()
+    for register in hooks.get_hooks("register_admin_viewset"):
+        if register.__module__.split(".")[0] in OWN_PACKAGES:
+            registered = register()
+            for viewset in registered.items if isinstance(registered, ViewSetGroup) else [registered]:
+                names.add(viewset.url_namespace)
+    return frozenset(names)
 
 
 def _walk(patterns, chain=(), namespace="") -> Iterator[Route]:
@@ -115,6 +132,7 @@ def rule_for(route: Route):
     return None, None
 
 
+OWN_VIEWSETS = own_viewset_namespaces()
 ROUTES = http_routes()
 WS_PATTERNS = ws_routes()
 
@@ -208,11 +226,15 @@ def _private_media():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, matrix_private_dir) -> Iterator[World]:
     """Built once; every check runs in a savepoint inside this transaction, which is rolled back at the end."""
+    from django.core.cache import cache
+
     with django_db_blocker.unblock(), override_settings(STORAGES=_storages(matrix_private_dir)):
+        cache.clear()
         with transaction.atomic():
             built = build_world(matrix_private_dir)
             yield built
             transaction.set_rollback(True)
+        cache.clear()  # nothing cached from the world (Wagtail's site root paths, …) outlives it
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -231,11 +253,8 @@ def _certificate_render_stub():
 
 @pytest.fixture(autouse=True)
 def _clean_slate():
-    """Each check starts in the default language with empty rate-limit counters."""
-    from django.core.cache import cache
-
+    """Each check starts in the default language (a request to /en/ leaves English active)."""
     translation.deactivate()
-    cache.clear()
     yield
     translation.deactivate()
 
@@ -261,8 +280,12 @@ def kwargs_for(route: Route, rule, variant: str, w: World) -> tuple[dict, dict]:
         "case_action": lambda: {"action": "withdraw"},
         "document_download": lambda: {"uid": o[f"document:{target}"].uid},
         "notary_public_proof": lambda: {"index": o["evidence:mediation"].leaf.index},
-        "mediation_invitation": lambda: {"token": o["invitation_token"] if variant == "used-token" else "x" * 43},
-        "arbitration_notice": lambda: {"token": o["notice_token"] if variant == "used-token" else "x" * 43},
+        "mediation_invitation": lambda: {"token": {"used-token": lambda: o["invitation_token"],
+                                                   "fresh-token": lambda: fresh_link("mediation", w)}.get(
+                                                       variant, lambda: "x" * 43)()},
+        "arbitration_notice": lambda: {"token": {"used-token": lambda: o["notice_token"],
+                                                 "fresh-token": lambda: fresh_link("arbitration", w)}.get(
+                                                     variant, lambda: "x" * 43)()},
         "mediation_action": lambda: {"name": "terminate"},
         "mediation_session": lambda: {"room_key": variant},
         "mediation_session_upload": lambda: {"room_key": variant},
@@ -303,6 +326,27 @@ def kwargs_for(route: Route, rule, variant: str, w: World) -> tuple[dict, dict]:
         # delete a spare object: the one the world uses may be protected by what refers to it
         kw["pk"] = o[f"viewset{'-spare' if view == 'delete' else ''}:{namespace}"].pk
     return kw, query
+
+
+def fresh_link(process: str, w: World) -> str:
+    """A new single-use link to the world's respondent, made inside the check's savepoint (never spent for real)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from arbitration.models import NoticeRecipient
+    from mediation.models import Invitation
+
+    token, digest = Invitation.new_token()
+    expires = timezone.now() + timedelta(days=1)
+    if process == "mediation":
+        Invitation.objects.create(mediation=w.objects["mediation"], email="secret-seller@example.test",
+                                  token_hash=digest, expires_at=expires)
+    else:
+        arbitration = w.objects["arbitration"]
+        NoticeRecipient.objects.create(arbitration=arbitration, token_hash=digest, expires_at=expires,
+                                       party=arbitration.case.parties.get(side="respondent"))
+    return token
 
 
 def _substitute(chain, kwargs: dict, args: list, language: str) -> str:
@@ -375,8 +419,21 @@ LOGIN_PATHS = ("/accounts/login/", "/admin/login/", "/django-admin/login/", "/_u
 TWO_FA_PATHS = ("/accounts/2fa/setup/", "/accounts/2fa/verify/")
 
 
-def client_for(w: World, principal: Principal) -> Client:
+_HANDLER = None
+
+
+def new_client() -> Client:
+    """A test client sharing one request handler: its middleware chain is loaded once, not per client."""
+    global _HANDLER
     client = Client(HTTP_HOST="testserver")
+    if _HANDLER is None:
+        _HANDLER = client.handler
+    client.handler = _HANDLER
+    return client
+
+
+def client_for(w: World, principal: Principal) -> Client:
+    client = new_client()
     if principal.id in w.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[principal.id]
     return client
@@ -393,8 +450,9 @@ def send(client: Client, method: str, url: str, data: dict | None = None, header
 
 def body_of(response) -> str:
     if getattr(response, "streaming", False):
+        # (reading to the end closes the file: the test client's wrapper calls response.close(); calling it
+        # again here would fire request_finished, whose close_old_connections ends the check's transaction)
         content = b"".join(response.streaming_content)
-        response.close()
     else:
         content = response.content
     return content.decode("utf-8", errors="replace")
@@ -494,8 +552,13 @@ def run_http(w: World, check: Check) -> list[str]:
     return problems
 
 
+#: Refusals that the view (or the back office's own check) makes: the request reached code that could have
+#: written something first. (405, login and two-factor redirects are answered before any view code runs.)
+VIEW_REFUSALS = (table.NOT_FOUND, table.FORBIDDEN, table.DENIED, table.UNAUTHORISED)
+
+
 def request_and_judge(w: World, check: Check, method: str, expected: str, url: str) -> list[str]:
-    refused_write = expected != table.ALLOW and method != "GET"
+    refused_write = expected in VIEW_REFUSALS and method != "GET"
     before = fingerprint() if refused_write else None
     response = send(client_for(w, check.principal), method, url, getattr(check.rule, "data", None))
     body = body_of(response)
@@ -504,7 +567,15 @@ def request_and_judge(w: World, check: Check, method: str, expected: str, url: s
     if not matches(outcome, expected, response, url):
         problems.append(f"expected {expected}, got {outcome} ({response.status_code} "
                         f"{response.get('Location', '')}) for {method} {url}")
-    problems += [f"leak of {s} in {method} {url}" for s in leaks(w, check.principal, body, url)]
+    rule = check.rule
+    if rule.auth == "public" and method == "GET" and expected == table.ALLOW and check.principal.is_anonymous \
+            and response.status_code != rule.public_status:
+        problems.append(f"a public page answered {response.status_code}, not {rule.public_status}, for GET {url}")
+    shown = rule.shows.get(check.variant) if isinstance(rule, table.Rule) else None
+    if shown and method == "GET" and expected == table.ALLOW and w.cases[shown].number not in body:
+        problems.append(f"a valid link does not show its case {w.cases[shown].number} for GET {url}")
+    problems += [f"leak of {s} in {method} {url}" for s in leaks(w, check.principal, body, url,
+                                                                  exempt={shown} if shown else set())]
     if refused_write and fingerprint() != before:
         problems.append(f"the refused {method} {url} changed the world")
     return problems
@@ -576,13 +647,16 @@ def api_headers(w: World, caller: str) -> dict:
 @pytest.mark.parametrize("check", API_CHECKS, ids=[c.id for c in API_CHECKS])
 def test_api(check, world):
     """API route × caller (no token, a portal session, the owning organisation's token, another's), every method."""
+    from django.core.cache import cache
+
+    cache.clear()  # the rate limits start at zero
     w, caller = world, check.principal.scope
     url = url_for(check.route, check.rule, "", w)
     assert_resolves_to(check.route, url)
     problems = []
     for method, expected in check.expected.items():
-        client = client_for(w, Principal("claimant", "member")) if caller == "session-claimant" else Client()
-        refused_write = expected != table.ALLOW and method != "GET"
+        client = client_for(w, Principal("claimant", "member")) if caller == "session-claimant" else new_client()
+        refused_write = expected in VIEW_REFUSALS and method != "GET"
         before = fingerprint() if refused_write else None
         response = send(client, method, url, {}, headers=api_headers(w, caller))
         body = body_of(response)
