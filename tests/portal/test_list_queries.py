@@ -24,7 +24,8 @@ PAGES = [
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
+def _staff_two_factor(settings):
+    """API rate-limit counters start at zero; staff pages run behind two-factor, as in production."""
     from django.core.cache import cache
 
     cache.clear()
