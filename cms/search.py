@@ -32,6 +32,9 @@ def cjk_terms(text: str, *, unigrams: bool = True) -> list[str]:
 _UNSEARCHABLE = re.compile(r'["\x00-\x1f\x7f]')
 
 
+MAX_TERMS = 40
+
+
 def search_query(query: str) -> str:
     """The query as the index has it: Chinese as bigrams (a single character
     stays one term), double quotes and control characters dropped, everything
@@ -44,7 +47,10 @@ def search_query(query: str) -> str:
             parts.extend(rest)
         else:
             parts.append(token)
-    return " ".join(parts)
+    # A long Chinese query makes hundreds of bigrams; the search backends nest one
+    # OR per term (PostgreSQL's exceeds Python's recursion limit), and the first
+    # terms find the same pages anyway.
+    return " ".join(parts[:MAX_TERMS])
 
 
 class CJKSearchMixin:

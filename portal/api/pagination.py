@@ -1,6 +1,7 @@
 """Lists: `limit` (1-500, default 100) and `offset`, refused when not valid
 (DRF's own LimitOffsetPagination silently ignores bad values)."""
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -14,6 +15,8 @@ def query_param(request, name: str) -> str | None:
     values = request.query_params.getlist(name)
     if len(values) > 1:
         raise serializers.ValidationError({name: [MSG_ONE_VALUE]})
+    if values and "\x00" in values[0]:  # no database takes NUL (PostgreSQL would fail, not answer)
+        raise serializers.ValidationError({name: [ProhibitNullCharactersValidator.message]})
     return values[0] if values else None
 
 
